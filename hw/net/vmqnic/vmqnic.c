@@ -1,0 +1,456 @@
+/*
+ * vmqnic: VMDq-class multi-queue PCIe network adapter
+ *
+ * Queue pairs are grouped into pools (one per virtual machine); filter
+ * tables steer received frames to pools; every queue's interrupt can be
+ * mapped to any MSI-X vector at run time.  The programming interface is
+ * docs/specs/vmqnic.rst, mirrored by include/hw/net/vmqnic_regs.h.
+ *
+ * This file holds the PCI and QOM glue: properties, realize, reset,
+ * migration and the network backend.
+ *
+ * Copyright (c) 2026 The vmqnic developers
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qemu/log.h"
+#include "qemu/module.h"
+#include "hw/pci/msi.h"
+#include "hw/pci/msix.h"
+#include "hw/pci/pcie.h"
+#include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
+#include "net/eth.h"
+#include "system/system.h"
+#include "vmqnic.h"
+#include "trace.h"
+
+#define VMQNIC_PM_OFFSET    0x40
+#define VMQNIC_MSI_OFFSET   0x50
+#define VMQNIC_PCIE_OFFSET  0x70
+
+void vmqnic_guest_error(VmqnicState *s, unsigned code, uint32_t where,
+                        const char *fmt, ...)
+{
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+
+    trace_vmqnic_guest_error(code, msg);
+    qemu_log_mask(LOG_GUEST_ERROR, "vmqnic: %s\n", msg);
+    s->stats[VMQNIC_STAT_GUEST_ERRS]++;
+    if (code != VMQNIC_ERR_NONE) {
+        s->err_info = where | R_ERR_INFO_VALID_MASK |
+                      (code << R_ERR_INFO_CODE_SHIFT);
+        s->err_count++;
+    }
+}
+
+bool vmqnic_link_up(VmqnicState *s)
+{
+    return !qemu_get_queue(s->nic)->link_down;
+}
+
+/*
+ * Reset every register and table to its documented default.  Shared by
+ * device reset, PCI function level reset and CTRL.RST.
+ */
+void vmqnic_soft_reset(VmqnicState *s)
+{
+    VmqnicMacFilter *mf0 = &s->mac_filters[0];
+    unsigned q, p, qpp_log2;
+
+    trace_vmqnic_reset();
+
+    s->ctrl = 0;
+    s->scratch = 0;
+    s->err_info = 0;
+    s->err_count = 0;
+    s->stat_latch = 0;
+    memset(s->spoof_pools, 0, sizeof(s->spoof_pools));
+    memset(s->mta, 0, sizeof(s->mta));
+    memset(s->stats, 0, sizeof(s->stats));
+    vmqnic_irq_reset(s);
+
+    qpp_log2 = 31 - clz32(s->num_queues / s->num_pools);
+    s->vmdq_ctrl = FIELD_DP32(R_VMDQ_CTRL_REPL_EN_MASK, VMDQ_CTRL,
+                              QPP_LOG2, qpp_log2);
+
+    memset(s->queues, 0, sizeof(s->queues));
+    for (q = 0; q < VMQNIC_MAX_QUEUES; q++) {
+        VmqnicQueuePair *qp = &s->queues[q];
+
+        qp->ring[VMQNIC_RX].regs[R_Q_STATUS] = R_Q_STATUS_STOPPED_MASK;
+        qp->ring[VMQNIC_TX].regs[R_Q_STATUS] = R_Q_STATUS_STOPPED_MASK;
+        qp->ring[VMQNIC_RX].regs[R_Q_VEC] = R_Q_VEC_VALID_MASK | (q + 1);
+        qp->ring[VMQNIC_TX].regs[R_Q_VEC] = R_Q_VEC_VALID_MASK | (q + 1);
+    }
+
+    memset(s->pools, 0, sizeof(s->pools));
+    for (p = 0; p < VMQNIC_MAX_POOLS; p++) {
+        s->pools[p].maxframe = VMQNIC_DEFAULT_MAX_FRAME;
+    }
+    s->pools[0].ctrl = VMQNIC_POOL0_CTRL_RESET;
+
+    memset(s->mac_filters, 0, sizeof(s->mac_filters));
+    mf0->lo = ldl_le_p(s->conf.macaddr.a);
+    mf0->hi = lduw_le_p(s->conf.macaddr.a + 4) | R_MACF_HI_VALID_MASK;
+    mf0->pools_lo = 1;
+
+    memset(s->vlan_filters, 0, sizeof(s->vlan_filters));
+}
+
+/* Network backend */
+
+static bool vmqnic_can_receive(NetClientState *nc)
+{
+    return true;
+}
+
+static ssize_t vmqnic_receive(NetClientState *nc, const uint8_t *buf,
+                              size_t size)
+{
+    VmqnicState *s = qemu_get_nic_opaque(nc);
+
+    /* No receive queue can take frames before the datapath exists. */
+    s->stats[VMQNIC_STAT_RX_DROPS]++;
+    trace_vmqnic_rx_drop(size);
+    return size;
+}
+
+static void vmqnic_set_link_status(NetClientState *nc)
+{
+    VmqnicState *s = qemu_get_nic_opaque(nc);
+
+    trace_vmqnic_link(vmqnic_link_up(s));
+    vmqnic_misc_cause(s, R_MISC_ICR_LINK_MASK);
+}
+
+static NetClientInfo net_vmqnic_info = {
+    .type = NET_CLIENT_DRIVER_NIC,
+    .size = sizeof(NICState),
+    .can_receive = vmqnic_can_receive,
+    .receive = vmqnic_receive,
+    .link_status_changed = vmqnic_set_link_status,
+};
+
+/* PCI */
+
+static void vmqnic_write_config(PCIDevice *d, uint32_t addr, uint32_t val,
+                                int len)
+{
+    VmqnicState *s = VMQNIC(d);
+
+    pci_default_write_config(d, addr, val, len);
+    /* Leaving INTx mode drops the line; entering it re-evaluates it. */
+    vmqnic_intx_update(s);
+}
+
+static bool vmqnic_check_range(const char *name, uint32_t val, uint32_t min,
+                               uint32_t max, Error **errp)
+{
+    if (val < min || val > max) {
+        error_setg(errp, "vmqnic: property '%s' (%u) must be between %u "
+                   "and %u", name, val, min, max);
+        return false;
+    }
+    return true;
+}
+
+static bool vmqnic_check_properties(VmqnicState *s, Error **errp)
+{
+    if (!vmqnic_check_range("queues", s->num_queues, 1, VMQNIC_MAX_QUEUES,
+                            errp) ||
+        !vmqnic_check_range("pools", s->num_pools, 1, VMQNIC_MAX_POOLS,
+                            errp) ||
+        !vmqnic_check_range("mac-filters", s->num_mac_filters, 1,
+                            VMQNIC_MAX_MAC_FILTERS, errp) ||
+        !vmqnic_check_range("vlan-filters", s->num_vlan_filters, 0,
+                            VMQNIC_MAX_VLAN_FILTERS, errp) ||
+        !vmqnic_check_range("speed", s->speed, 10, 800000, errp)) {
+        return false;
+    }
+    if (s->num_pools > s->num_queues) {
+        error_setg(errp, "vmqnic: property 'pools' (%u) must not exceed "
+                   "'queues' (%u): every pool needs a queue",
+                   s->num_pools, s->num_queues);
+        return false;
+    }
+    return true;
+}
+
+static void vmqnic_realize(PCIDevice *d, Error **errp)
+{
+    VmqnicState *s = VMQNIC(d);
+    DeviceState *dev = DEVICE(d);
+    unsigned v;
+
+    if (!vmqnic_check_properties(s, errp)) {
+        return;
+    }
+    s->num_vectors = s->num_queues + 1;
+
+    d->config_write = vmqnic_write_config;
+    d->config[PCI_INTERRUPT_PIN] = 1;
+    pci_set_word(d->config + PCI_SUBSYSTEM_VENDOR_ID, VMQNIC_PCI_VENDOR_ID);
+    pci_set_word(d->config + PCI_SUBSYSTEM_ID, VMQNIC_PCI_SUBSYS_ID);
+
+    memory_region_init_io(&s->mmio, OBJECT(s), &vmqnic_mmio_ops, s,
+                          "vmqnic-mmio", VMQNIC_MMIO_SIZE);
+    pci_register_bar(d, VMQNIC_MMIO_BAR, PCI_BASE_ADDRESS_SPACE_MEMORY,
+                     &s->mmio);
+
+    if (pci_pm_init(d, VMQNIC_PM_OFFSET, errp) < 0) {
+        return;
+    }
+    if (msi_init(d, VMQNIC_MSI_OFFSET, 1, true, false, errp) < 0) {
+        return;
+    }
+    if (pcie_endpoint_cap_init(d, VMQNIC_PCIE_OFFSET) < 0) {
+        error_setg(errp, "vmqnic: cannot add the PCI Express capability");
+        goto err_msi;
+    }
+    pcie_cap_flr_init(d);
+    if (msix_init_exclusive_bar(d, s->num_vectors, VMQNIC_MSIX_BAR,
+                                errp) < 0) {
+        goto err_pcie;
+    }
+    for (v = 0; v < s->num_vectors; v++) {
+        msix_vector_use(d, v);
+    }
+
+    qemu_macaddr_default_if_unset(&s->conf.macaddr);
+    s->nic = qemu_new_nic(&net_vmqnic_info, &s->conf,
+                          object_get_typename(OBJECT(s)), dev->id,
+                          &dev->mem_reentrancy_guard, s);
+    qemu_format_nic_info_str(qemu_get_queue(s->nic), s->conf.macaddr.a);
+
+    vmqnic_soft_reset(s);
+    return;
+
+err_pcie:
+    pcie_cap_exit(d);
+err_msi:
+    msi_uninit(d);
+}
+
+static void vmqnic_exit(PCIDevice *d)
+{
+    VmqnicState *s = VMQNIC(d);
+
+    qemu_del_nic(s->nic);
+    msix_unuse_all_vectors(d);
+    msix_uninit_exclusive_bar(d);
+    pcie_cap_exit(d);
+    msi_uninit(d);
+}
+
+static void vmqnic_reset_hold(Object *obj, ResetType type)
+{
+    VmqnicState *s = VMQNIC(obj);
+
+    vmqnic_soft_reset(s);
+}
+
+/* Migration */
+
+static bool vmqnic_vector_ok(VmqnicState *s, uint32_t reg)
+{
+    return FIELD_EX32(reg, Q_VEC, VECTOR) < s->num_vectors;
+}
+
+static int vmqnic_post_load(void *opaque, int version_id)
+{
+    VmqnicState *s = opaque;
+    unsigned q, dir;
+
+    /* Never trust the stream: reject what the registers cannot hold. */
+    if (!vmqnic_vector_ok(s, s->misc_vec) ||
+        (1u << FIELD_EX32(s->vmdq_ctrl, VMDQ_CTRL, QPP_LOG2)) >
+            s->num_queues ||
+        FIELD_EX32(s->vmdq_ctrl, VMDQ_CTRL, DEF_POOL) >= s->num_pools) {
+        return -EINVAL;
+    }
+    for (q = 0; q < s->num_queues; q++) {
+        for (dir = 0; dir < 2; dir++) {
+            if (!vmqnic_vector_ok(s, s->queues[q].ring[dir].regs[R_Q_VEC])) {
+                return -EINVAL;
+            }
+        }
+    }
+    vmqnic_intx_update(s);
+    return 0;
+}
+
+static const VMStateDescription vmstate_vmqnic_ring = {
+    .name = "vmqnic/ring",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32_ARRAY(regs, VmqnicRing, VMQNIC_Q_REGS),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
+static const VMStateDescription vmstate_vmqnic_queue = {
+    .name = "vmqnic/queue",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_STRUCT_ARRAY(ring, VmqnicQueuePair, 2, 1,
+                             vmstate_vmqnic_ring, VmqnicRing),
+        VMSTATE_UINT64_ARRAY(stats, VmqnicQueuePair, VMQNIC_NUM_QSTATS),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
+static const VMStateDescription vmstate_vmqnic_pool = {
+    .name = "vmqnic/pool",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(ctrl, VmqnicPool),
+        VMSTATE_UINT32(maxframe, VmqnicPool),
+        VMSTATE_UINT32(defvlan, VmqnicPool),
+        VMSTATE_UINT32(rss_types, VmqnicPool),
+        VMSTATE_UINT32(spoof_drops, VmqnicPool),
+        VMSTATE_UINT32_ARRAY(rss_key, VmqnicPool, VMQNIC_RSS_KEY_WORDS),
+        VMSTATE_UINT32_ARRAY(reta, VmqnicPool, VMQNIC_RETA_WORDS),
+        VMSTATE_UINT32_ARRAY(vlan, VmqnicPool, VMQNIC_VLAN_WORDS),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
+static const VMStateDescription vmstate_vmqnic_mac_filter = {
+    .name = "vmqnic/mac-filter",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(lo, VmqnicMacFilter),
+        VMSTATE_UINT32(hi, VmqnicMacFilter),
+        VMSTATE_UINT32(pools_lo, VmqnicMacFilter),
+        VMSTATE_UINT32(pools_hi, VmqnicMacFilter),
+        VMSTATE_UINT32(vlan, VmqnicMacFilter),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
+static const VMStateDescription vmstate_vmqnic_vlan_filter = {
+    .name = "vmqnic/vlan-filter",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(ctrl, VmqnicVlanFilter),
+        VMSTATE_UINT32(pools_lo, VmqnicVlanFilter),
+        VMSTATE_UINT32(pools_hi, VmqnicVlanFilter),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
+static const VMStateDescription vmstate_vmqnic = {
+    .name = "vmqnic",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .post_load = vmqnic_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_PCI_DEVICE(parent_obj, VmqnicState),
+        VMSTATE_MSIX(parent_obj, VmqnicState),
+        VMSTATE_UINT32_EQUAL(num_queues, VmqnicState, NULL),
+        VMSTATE_UINT32_EQUAL(num_pools, VmqnicState, NULL),
+        VMSTATE_UINT32_EQUAL(num_mac_filters, VmqnicState, NULL),
+        VMSTATE_UINT32_EQUAL(num_vlan_filters, VmqnicState, NULL),
+        VMSTATE_UINT32(ctrl, VmqnicState),
+        VMSTATE_UINT32(scratch, VmqnicState),
+        VMSTATE_UINT32(err_info, VmqnicState),
+        VMSTATE_UINT32(err_count, VmqnicState),
+        VMSTATE_UINT32(misc_icr, VmqnicState),
+        VMSTATE_UINT32(misc_ims, VmqnicState),
+        VMSTATE_UINT32(misc_vec, VmqnicState),
+        VMSTATE_UINT32(vmdq_ctrl, VmqnicState),
+        VMSTATE_UINT32_ARRAY(spoof_pools, VmqnicState, 2),
+        VMSTATE_UINT32(stat_latch, VmqnicState),
+        VMSTATE_UINT32_ARRAY(mta, VmqnicState, VMQNIC_MTA_WORDS),
+        VMSTATE_UINT64_ARRAY(stats, VmqnicState, VMQNIC_NUM_STATS),
+        VMSTATE_UINT32_ARRAY(vec_itr, VmqnicState, VMQNIC_MAX_VECTORS),
+        VMSTATE_UINT32_ARRAY(vec_ims, VmqnicState, VMQNIC_VEC_WORDS),
+        VMSTATE_UINT32_ARRAY(vec_icr, VmqnicState, VMQNIC_VEC_WORDS),
+        VMSTATE_UINT32_ARRAY(vec_pending, VmqnicState, VMQNIC_VEC_WORDS),
+        VMSTATE_UINT32_ARRAY(rxq_icr, VmqnicState, VMQNIC_QUEUE_WORDS),
+        VMSTATE_UINT32_ARRAY(txq_icr, VmqnicState, VMQNIC_QUEUE_WORDS),
+        VMSTATE_STRUCT_VARRAY_UINT32(queues, VmqnicState, num_queues, 1,
+                                     vmstate_vmqnic_queue, VmqnicQueuePair),
+        VMSTATE_STRUCT_VARRAY_UINT32(pools, VmqnicState, num_pools, 1,
+                                     vmstate_vmqnic_pool, VmqnicPool),
+        VMSTATE_STRUCT_VARRAY_UINT32(mac_filters, VmqnicState,
+                                     num_mac_filters, 1,
+                                     vmstate_vmqnic_mac_filter,
+                                     VmqnicMacFilter),
+        VMSTATE_STRUCT_VARRAY_UINT32(vlan_filters, VmqnicState,
+                                     num_vlan_filters, 1,
+                                     vmstate_vmqnic_vlan_filter,
+                                     VmqnicVlanFilter),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
+static const Property vmqnic_properties[] = {
+    DEFINE_NIC_PROPERTIES(VmqnicState, conf),
+    DEFINE_PROP_UINT32("queues", VmqnicState, num_queues, 128),
+    DEFINE_PROP_UINT32("pools", VmqnicState, num_pools, 64),
+    DEFINE_PROP_UINT32("mac-filters", VmqnicState, num_mac_filters, 128),
+    DEFINE_PROP_UINT32("vlan-filters", VmqnicState, num_vlan_filters, 64),
+    DEFINE_PROP_UINT32("speed", VmqnicState, speed, 10000),
+};
+
+static void vmqnic_instance_init(Object *obj)
+{
+    VmqnicState *s = VMQNIC(obj);
+
+    device_add_bootindex_property(obj, &s->conf.bootindex, "bootindex",
+                                  "/ethernet-phy@0", DEVICE(obj));
+}
+
+static void vmqnic_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    ResettableClass *rc = RESETTABLE_CLASS(klass);
+    PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
+
+    k->realize = vmqnic_realize;
+    k->exit = vmqnic_exit;
+    k->vendor_id = VMQNIC_PCI_VENDOR_ID;
+    k->device_id = VMQNIC_PCI_DEVICE_ID;
+    k->revision = VMQNIC_PCI_REVISION;
+    k->class_id = PCI_CLASS_NETWORK_ETHERNET;
+
+    dc->desc = "VMDq multi-queue network adapter (vmqnic)";
+    dc->vmsd = &vmstate_vmqnic;
+    rc->phases.hold = vmqnic_reset_hold;
+    device_class_set_props(dc, vmqnic_properties);
+    set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
+}
+
+static const TypeInfo vmqnic_info = {
+    .name = TYPE_VMQNIC,
+    .parent = TYPE_PCI_DEVICE,
+    .instance_size = sizeof(VmqnicState),
+    .instance_init = vmqnic_instance_init,
+    .class_init = vmqnic_class_init,
+    .interfaces = (InterfaceInfo[]) {
+        { INTERFACE_PCIE_DEVICE },
+        { }
+    },
+};
+
+static void vmqnic_register_types(void)
+{
+    type_register_static(&vmqnic_info);
+}
+
+type_init(vmqnic_register_types)

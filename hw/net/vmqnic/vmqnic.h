@@ -1,0 +1,125 @@
+/*
+ * vmqnic: VMDq-class multi-queue PCIe network adapter, internal interfaces
+ *
+ * Copyright (c) 2026 The vmqnic developers
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef HW_NET_VMQNIC_H
+#define HW_NET_VMQNIC_H
+
+#include "hw/pci/pci_device.h"
+#include "net/net.h"
+#include "hw/net/vmqnic_regs.h"
+#include "qom/object.h"
+
+#define TYPE_VMQNIC "vmqnic"
+OBJECT_DECLARE_SIMPLE_TYPE(VmqnicState, VMQNIC)
+
+enum {
+    VMQNIC_RX,
+    VMQNIC_TX,
+};
+
+/* One direction of a queue pair: the registers of its block, by R_Q_* */
+typedef struct VmqnicRing {
+    uint32_t regs[VMQNIC_Q_REGS];
+} VmqnicRing;
+
+typedef struct VmqnicQueuePair {
+    VmqnicRing ring[2];
+    uint64_t stats[VMQNIC_NUM_QSTATS];
+} VmqnicQueuePair;
+
+typedef struct VmqnicPool {
+    uint32_t ctrl;
+    uint32_t maxframe;
+    uint32_t defvlan;
+    uint32_t rss_types;
+    uint32_t spoof_drops;
+    uint32_t rss_key[VMQNIC_RSS_KEY_WORDS];
+    uint32_t reta[VMQNIC_RETA_WORDS];
+    uint32_t vlan[VMQNIC_VLAN_WORDS];
+} VmqnicPool;
+
+typedef struct VmqnicMacFilter {
+    uint32_t lo;
+    uint32_t hi;
+    uint32_t pools_lo;
+    uint32_t pools_hi;
+    uint32_t vlan;
+} VmqnicMacFilter;
+
+typedef struct VmqnicVlanFilter {
+    uint32_t ctrl;
+    uint32_t pools_lo;
+    uint32_t pools_hi;
+} VmqnicVlanFilter;
+
+struct VmqnicState {
+    PCIDevice parent_obj;
+
+    MemoryRegion mmio;
+    NICState *nic;
+    NICConf conf;
+
+    /* Properties, fixed after realize */
+    uint32_t num_queues;
+    uint32_t num_pools;
+    uint32_t num_mac_filters;
+    uint32_t num_vlan_filters;
+    uint32_t speed;
+    uint32_t num_vectors;
+
+    /* Global registers */
+    uint32_t ctrl;
+    uint32_t scratch;
+    uint32_t err_info;
+    uint32_t err_count;
+    uint32_t misc_icr;
+    uint32_t misc_ims;
+    uint32_t misc_vec;
+    uint32_t vmdq_ctrl;
+    uint32_t spoof_pools[2];
+    uint32_t stat_latch;
+    uint32_t mta[VMQNIC_MTA_WORDS];
+    uint64_t stats[VMQNIC_NUM_STATS];
+
+    /* Interrupt vectors */
+    uint32_t vec_itr[VMQNIC_MAX_VECTORS];
+    uint32_t vec_ims[VMQNIC_VEC_WORDS];
+    uint32_t vec_icr[VMQNIC_VEC_WORDS];
+    uint32_t vec_pending[VMQNIC_VEC_WORDS];
+    uint32_t rxq_icr[VMQNIC_QUEUE_WORDS];
+    uint32_t txq_icr[VMQNIC_QUEUE_WORDS];
+
+    VmqnicQueuePair queues[VMQNIC_MAX_QUEUES];
+    VmqnicPool pools[VMQNIC_MAX_POOLS];
+    VmqnicMacFilter mac_filters[VMQNIC_MAX_MAC_FILTERS];
+    VmqnicVlanFilter vlan_filters[VMQNIC_MAX_VLAN_FILTERS];
+};
+
+/* vmqnic.c */
+void vmqnic_soft_reset(VmqnicState *s);
+void G_GNUC_PRINTF(4, 5) vmqnic_guest_error(VmqnicState *s, unsigned code,
+                                            uint32_t where,
+                                            const char *fmt, ...);
+bool vmqnic_link_up(VmqnicState *s);
+
+/* vmqnic-regs.c */
+extern const MemoryRegionOps vmqnic_mmio_ops;
+uint32_t vmqnic_pool_queues(VmqnicState *s, unsigned pool);
+
+/* vmqnic-irq.c */
+void vmqnic_irq_reset(VmqnicState *s);
+void vmqnic_misc_cause(VmqnicState *s, uint32_t causes);
+void vmqnic_misc_enable(VmqnicState *s, uint32_t bits);
+void vmqnic_vector_signal(VmqnicState *s, unsigned vector);
+void vmqnic_vec_enable(VmqnicState *s, unsigned word, uint32_t bits);
+void vmqnic_vec_disable(VmqnicState *s, unsigned word, uint32_t bits);
+void vmqnic_vec_icr_clear(VmqnicState *s, unsigned word, uint32_t bits);
+void vmqnic_intx_update(VmqnicState *s);
+uint32_t vmqnic_int_mode(VmqnicState *s);
+
+#endif /* HW_NET_VMQNIC_H */

@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Fetch (or take $QEMU_SRC), patch, configure and build QEMU with vmqnic.
+# Everything lives in $VMQNIC_BUILD (default: build/).  Re-running only
+# rebuilds what changed.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+export VMQNIC_BUILD=${VMQNIC_BUILD:-$TOP/build}
+OUT=$VMQNIC_BUILD/qemu-build
+
+mkdir -p "$VMQNIC_BUILD"
+# One build at a time in a build folder.
+exec 9>"$VMQNIC_BUILD/.lock"
+flock 9
+
+SRC=$("$TOP/scripts/fetch-qemu.sh")
+"$TOP/scripts/prepare-tree.sh" "$SRC"
+
+FIRMWARE=/usr/share/qemu:/usr/share/seabios:/usr/lib/ipxe/qemu
+CONFIG_ARGS="--target-list=x86_64-softmmu --enable-werror
+    --python=/usr/bin/python3 --firmwarepath=$FIRMWARE
+    --disable-docs --disable-tools --disable-guest-agent --disable-gtk
+    --disable-sdl --disable-vnc --disable-opengl --disable-spice
+    --disable-xen --disable-curses --disable-vhost-user --disable-gio
+    --disable-dbus-display --disable-libudev --disable-capstone
+    --enable-slirp --enable-fdt=system --disable-install-blobs"
+CONFIG_ARGS=$(echo $CONFIG_ARGS)
+STAMP=$OUT/.vmqnic-configure
+
+if [ ! -f "$OUT/build.ninja" ] ||
+   [ "$(cat "$STAMP" 2>/dev/null)" != "$SRC $CONFIG_ARGS" ]; then
+    echo "build-qemu: configuring $SRC in $OUT" >&2
+    rm -rf "$OUT"
+    mkdir -p "$OUT"
+    (cd "$OUT" && "$SRC/configure" $CONFIG_ARGS >configure.log 2>&1) || {
+        tail -n 40 "$OUT/configure.log" >&2
+        exit 1
+    }
+    echo "$SRC $CONFIG_ARGS" > "$STAMP"
+fi
+
+ninja -C "$OUT" qemu-system-x86_64 tests/qtest/qos-test \
+    tests/qtest/vmqnic-machine-test
+
+# A binary run from the build tree looks for firmware below qemu-bundle/;
+# point the firmware folders there at Debian's firmware packages.
+for dir in ${FIRMWARE//:/ }; do
+    if [ ! -e "$OUT/qemu-bundle$dir" ]; then
+        mkdir -p "$(dirname "$OUT/qemu-bundle$dir")"
+        ln -sfn "$dir" "$OUT/qemu-bundle$dir"
+    fi
+done
