@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
+# build-qemu.sh [STAMP]
+#
 # Fetch (or take $QEMU_SRC), patch, configure and build QEMU with vmqnic.
 # Everything lives in $VMQNIC_BUILD (default: build/).  Re-running only
-# rebuilds what changed.
+# rebuilds what changed.  STAMP, when given, is touched on success.
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,3 +54,7 @@ for dir in ${FIRMWARE//:/ }; do
         ln -sfn "$dir" "$OUT/qemu-bundle$dir"
     fi
 done
+
+if [ -n "${1:-}" ]; then
+    touch "$1"
+fi

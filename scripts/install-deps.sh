@@ -80,7 +80,7 @@ fi
 # Packages from the base suite, then the ones that must come from backports.
 BASE_PKGS="build-essential pkg-config ninja-build flex bison python3 python3-venv
     libglib2.0-dev libslirp-dev libpixman-1-dev libfdt-dev zlib1g-dev
-    xz-utils dpkg-dev seabios ipxe-qemu"
+    xz-utils dpkg-dev seabios ipxe-qemu cpio gzip pciutils"
 BPO_PKGS="meson python3-pycotap qemu-system-data"
 
 missing() {

@@ -209,6 +209,10 @@ static void vmqnic_realize(PCIDevice *d, Error **errp)
     if (pci_pm_init(d, VMQNIC_PM_OFFSET, errp) < 0) {
         return;
     }
+    pci_set_word(d->config + VMQNIC_PM_OFFSET + PCI_PM_PMC,
+                 PCI_PM_CAP_VER_1_1);
+    pci_set_word(d->wmask + VMQNIC_PM_OFFSET + PCI_PM_CTRL,
+                 PCI_PM_CTRL_STATE_MASK);
     if (msi_init(d, VMQNIC_MSI_OFFSET, 1, true, false, errp) < 0) {
         return;
     }

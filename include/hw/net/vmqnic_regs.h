@@ -201,7 +201,8 @@ REG32(Q_VEC, 0x20)
 REG32(Q_ERR, 0x24)
 #define VMQNIC_Q_REGS               10      /* registers per direction */
 
-#define VMQNIC_RXQ_REG(q, r)    (VMQNIC_QUEUE_BASE + VMQNIC_QUEUE_STRIDE * (q) + (r))
+#define VMQNIC_RXQ_REG(q, r) \
+    (VMQNIC_QUEUE_BASE + VMQNIC_QUEUE_STRIDE * (q) + (r))
 #define VMQNIC_TXQ_REG(q, r)    (VMQNIC_RXQ_REG(q, r) + VMQNIC_QUEUE_TX)
 
 /* Per-queue statistics: 0x18000 + 0x40 * queue, 64-bit LO/HI pairs */
@@ -266,7 +267,8 @@ REG32(POOL_RSS_KEY, 0x40)           /* 10 words */
 REG32(POOL_RETA, 0x80)              /* 32 words, 4 entries of 8 bits each */
 #define VMQNIC_RSS_KEY_WORDS        (VMQNIC_RSS_KEY_SIZE / 4)
 #define VMQNIC_RETA_WORDS           (VMQNIC_RSS_RETA_SIZE / 4)
-#define VMQNIC_POOL_REG(p, r)   (VMQNIC_POOL_BASE + VMQNIC_POOL_STRIDE * (p) + (r))
+#define VMQNIC_POOL_REG(p, r) \
+    (VMQNIC_POOL_BASE + VMQNIC_POOL_STRIDE * (p) + (r))
 
 /* Per-pool VLAN membership: 0x24000 + 0x200 * pool, 128 words */
 #define VMQNIC_POOL_VLAN_BASE       0x24000
@@ -292,7 +294,8 @@ REG32(MACF_VLAN, 0x10)
 #define VMQNIC_MACF_VLAN_ANY        0   /* MAC only */
 #define VMQNIC_MACF_VLAN_EXACT      1   /* tagged with VID only */
 #define VMQNIC_MACF_VLAN_UNTAGGED   2   /* untagged or VID 0 only */
-#define VMQNIC_MACF_REG(i, r)   (VMQNIC_MACF_BASE + VMQNIC_MACF_STRIDE * (i) + (r))
+#define VMQNIC_MACF_REG(i, r) \
+    (VMQNIC_MACF_BASE + VMQNIC_MACF_STRIDE * (i) + (r))
 
 /* VLAN filter table (VID -> pools): 0x38000 + 0x10 * entry */
 #define VMQNIC_VLANF_BASE           0x38000
@@ -303,7 +306,8 @@ REG32(VLANF_CTRL, 0x00)
 #define VMQNIC_VLANF_CTRL_MASK      0x80000fff
 REG32(VLANF_POOLS_LO, 0x04)
 REG32(VLANF_POOLS_HI, 0x08)
-#define VMQNIC_VLANF_REG(i, r)  (VMQNIC_VLANF_BASE + VMQNIC_VLANF_STRIDE * (i) + (r))
+#define VMQNIC_VLANF_REG(i, r) \
+    (VMQNIC_VLANF_BASE + VMQNIC_VLANF_STRIDE * (i) + (r))
 
 /* ---- Descriptors (little endian, 16 bytes) ---- */
 

@@ -1,0 +1,23 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# QEMU's checkpatch.pl over the device, header, tests and patch series.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+SRC=$("$TOP/scripts/fetch-qemu.sh" 2>/dev/null)
+cd "$TOP"
+mapfile -t files < <(git ls-files 'hw/*.[ch]' 'include/*.h' \
+                                  'tests/qtest/*.[ch]' 2>/dev/null ||
+                     find hw include tests/qtest -name '*.[ch]')
+status=0
+for f in "${files[@]}"; do
+    if ! "$SRC/scripts/checkpatch.pl" --no-tree --terse -f "$f"; then
+        status=1
+    fi
+done
+for p in patches/*.patch; do
+    if ! "$SRC/scripts/checkpatch.pl" --no-tree --terse "$p"; then
+        status=1
+    fi
+done
+exit $status
