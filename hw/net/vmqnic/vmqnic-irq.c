@@ -1,11 +1,15 @@
 /*
  * vmqnic: interrupt causes, vectors and their delivery
  *
- * Every interrupt source (misc causes, queue causes) signals one vector.
- * A vector fires when it is enabled in VEC_IMS; otherwise it stays
- * pending until enabled.  In MSI-X mode a vector is an MSI-X table entry;
- * in MSI and INTx mode all vectors share the function's one interrupt
- * and VEC_ICR tells the driver which ones fired.
+ * Every interrupt source (misc causes, queue completions) signals one
+ * vector by marking it pending.  At the end of each device operation
+ * (register write, received frame, TX run, timer) the pending vectors are
+ * delivered, so sources sharing a vector coalesce into one interrupt.  A
+ * vector fires only while enabled in VEC_IMS and at most once per
+ * VEC_ITR interval (measured on QEMU_CLOCK_VIRTUAL); otherwise it stays
+ * pending.  In MSI-X mode a vector is an MSI-X table entry; in MSI and
+ * INTx mode all vectors share the function's one interrupt and VEC_ICR
+ * says which ones fired.
  *
  * Copyright (c) 2026 The vmqnic developers
  *
@@ -13,15 +17,13 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/timer.h"
 #include "hw/pci/msi.h"
 #include "hw/pci/msix.h"
 #include "vmqnic.h"
 #include "trace.h"
 
-static bool vec_test(const uint32_t *map, unsigned v)
-{
-    return map[v / 32] & BIT(v % 32);
-}
+#define VEC_BIT(v)      BIT((v) % 32)
 
 uint32_t vmqnic_int_mode(VmqnicState *s)
 {
@@ -55,11 +57,14 @@ static void vmqnic_vector_fire(VmqnicState *s, unsigned v)
 {
     PCIDevice *d = PCI_DEVICE(s);
     uint32_t mode = vmqnic_int_mode(s);
+    uint32_t interval = FIELD_EX32(s->vec_itr[v], VEC_ITR, INTERVAL);
 
-    s->vec_pending[v / 32] &= ~BIT(v % 32);
+    s->vec_pending[v / 32] &= ~VEC_BIT(v);
     if (s->vec_itr[v] & R_VEC_ITR_AUTOMASK_MASK) {
-        s->vec_ims[v / 32] &= ~BIT(v % 32);
+        s->vec_ims[v / 32] &= ~VEC_BIT(v);
     }
+    s->vec_next[v] = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
+                     (int64_t)interval * SCALE_US;
     s->stats[VMQNIC_STAT_IRQS]++;
     trace_vmqnic_irq_vector(v, mode);
 
@@ -68,40 +73,68 @@ static void vmqnic_vector_fire(VmqnicState *s, unsigned v)
         msix_notify(d, v);
         break;
     case VMQNIC_INT_MODE_MSI:
-        s->vec_icr[v / 32] |= BIT(v % 32);
+        s->vec_icr[v / 32] |= VEC_BIT(v);
         msi_notify(d, 0);
         break;
     default:
-        s->vec_icr[v / 32] |= BIT(v % 32);
+        s->vec_icr[v / 32] |= VEC_BIT(v);
         vmqnic_intx_update(s);
         break;
     }
 }
 
-void vmqnic_vector_signal(VmqnicState *s, unsigned v)
+/* Fire vector @v now, or arm its timer when moderation says wait */
+static void vmqnic_vector_deliver(VmqnicState *s, unsigned v)
 {
-    if (v >= s->num_vectors) {
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+
+    if (now < s->vec_next[v]) {
+        if (!timer_pending(s->vec_timer[v].timer)) {
+            trace_vmqnic_irq_moderated(v, s->vec_next[v] - now);
+            timer_mod(s->vec_timer[v].timer, s->vec_next[v]);
+        }
         return;
     }
-    if (vec_test(s->vec_ims, v)) {
-        vmqnic_vector_fire(s, v);
-    } else {
-        s->vec_pending[v / 32] |= BIT(v % 32);
+    vmqnic_vector_fire(s, v);
+}
+
+static void vmqnic_vector_timer(void *opaque)
+{
+    VmqnicVecTimer *t = opaque;
+    VmqnicState *s = t->s;
+    unsigned v = t - s->vec_timer;
+
+    if (s->vec_pending[v / 32] & s->vec_ims[v / 32] & VEC_BIT(v)) {
+        vmqnic_vector_deliver(s, v);
+    }
+}
+
+void vmqnic_vector_signal(VmqnicState *s, unsigned v)
+{
+    if (v < s->num_vectors) {
+        s->vec_pending[v / 32] |= VEC_BIT(v);
+    }
+}
+
+void vmqnic_irq_flush(VmqnicState *s)
+{
+    unsigned w;
+
+    for (w = 0; w < DIV_ROUND_UP(s->num_vectors, 32); w++) {
+        uint32_t ready = s->vec_pending[w] & s->vec_ims[w];
+
+        while (ready) {
+            unsigned v = w * 32 + ctz32(ready);
+
+            ready &= ready - 1;
+            vmqnic_vector_deliver(s, v);
+        }
     }
 }
 
 void vmqnic_vec_enable(VmqnicState *s, unsigned word, uint32_t bits)
 {
-    uint32_t fire;
-    unsigned b;
-
     s->vec_ims[word] |= bits;
-    fire = s->vec_pending[word] & bits;
-    while (fire) {
-        b = ctz32(fire);
-        fire &= fire - 1;
-        vmqnic_vector_fire(s, word * 32 + b);
-    }
 }
 
 void vmqnic_vec_disable(VmqnicState *s, unsigned word, uint32_t bits)
@@ -149,6 +182,7 @@ void vmqnic_misc_enable(VmqnicState *s, uint32_t bits)
 void vmqnic_irq_reset(VmqnicState *s)
 {
     PCIDevice *d = PCI_DEVICE(s);
+    unsigned v;
 
     s->misc_icr = 0;
     s->misc_ims = 0;
@@ -157,14 +191,49 @@ void vmqnic_irq_reset(VmqnicState *s)
     memset(s->vec_ims, 0, sizeof(s->vec_ims));
     memset(s->vec_icr, 0, sizeof(s->vec_icr));
     memset(s->vec_pending, 0, sizeof(s->vec_pending));
+    memset(s->vec_next, 0, sizeof(s->vec_next));
     memset(s->rxq_icr, 0, sizeof(s->rxq_icr));
     memset(s->txq_icr, 0, sizeof(s->txq_icr));
-    if (msix_present(d)) {
-        unsigned v;
-
-        for (v = 0; v < s->num_vectors; v++) {
+    for (v = 0; v < s->num_vectors; v++) {
+        timer_del(s->vec_timer[v].timer);
+        if (msix_present(d)) {
             msix_clr_pending(d, v);
         }
     }
     pci_set_irq(d, 0);
+}
+
+/* After migration: re-arm the moderation timers of waiting vectors */
+void vmqnic_irq_post_load(VmqnicState *s)
+{
+    unsigned v;
+
+    for (v = 0; v < s->num_vectors; v++) {
+        if (s->vec_pending[v / 32] & s->vec_ims[v / 32] & VEC_BIT(v)) {
+            timer_mod(s->vec_timer[v].timer, s->vec_next[v]);
+        }
+    }
+    vmqnic_intx_update(s);
+}
+
+void vmqnic_irq_init(VmqnicState *s)
+{
+    unsigned v;
+
+    for (v = 0; v < s->num_vectors; v++) {
+        s->vec_timer[v].s = s;
+        s->vec_timer[v].timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
+                                             vmqnic_vector_timer,
+                                             &s->vec_timer[v]);
+    }
+}
+
+void vmqnic_irq_exit(VmqnicState *s)
+{
+    unsigned v;
+
+    for (v = 0; v < s->num_vectors; v++) {
+        timer_free(s->vec_timer[v].timer);
+        s->vec_timer[v].timer = NULL;
+    }
 }

@@ -201,6 +201,7 @@ static bool global_write(VmqnicState *s, unsigned i, hwaddr off,
             }
         }
         s->ctrl = val & VMQNIC_CTRL_RW_MASK;
+        vmqnic_tx_kick_all(s);
         break;
     case A_SCRATCH:
         s->scratch = val;
@@ -229,6 +230,7 @@ static bool global_write(VmqnicState *s, unsigned i, hwaddr off,
         break;
     case A_VMDQ_CTRL:
         vmdq_ctrl_write(s, val);
+        vmqnic_tx_kick_all(s);
         break;
     case A_SPOOF_POOLS_LO:
     case A_SPOOF_POOLS_HI:
@@ -330,68 +332,25 @@ static uint32_t queue_where(unsigned q, int dir)
     return q << R_ERR_INFO_QUEUE_SHIFT | dir << R_ERR_INFO_TX_SHIFT;
 }
 
-static void queue_error(VmqnicState *s, unsigned q, int dir, unsigned code,
-                        const char *what, uint32_t value)
+/*
+ * Dynamic VMQ: a queue's interrupt moves to another vector.  Later
+ * completions signal the new vector; if the queue has a completion the
+ * driver has not acknowledged yet (its RXQ_ICR/TXQ_ICR bit), the new
+ * vector is signalled too so that no interrupt is lost in the move.
+ */
+static void queue_vec_write(VmqnicState *s, unsigned q, int dir,
+                            uint32_t val)
 {
-    VmqnicRing *r = &s->queues[q].ring[dir];
+    const uint32_t *icr = dir == VMQNIC_TX ? s->txq_icr : s->rxq_icr;
+    uint32_t *reg = &s->queues[q].ring[dir].regs[R_Q_VEC];
+    uint32_t old = *reg;
 
-    r->regs[R_Q_CTRL] &= ~R_Q_CTRL_ENABLE_MASK;
-    r->regs[R_Q_STATUS] = R_Q_STATUS_STOPPED_MASK | R_Q_STATUS_ERROR_MASK;
-    r->regs[R_Q_ERR] = code;
-    vmqnic_guest_error(s, code, queue_where(q, dir),
-                       "%s queue %u: bad %s 0x%x",
-                       dir == VMQNIC_TX ? "TX" : "RX", q, what, value);
-    vmqnic_misc_cause(s, R_MISC_ICR_QERR_MASK);
-}
-
-/* Checks done when a queue is enabled; returns false after reporting */
-static bool queue_check(VmqnicState *s, unsigned q, int dir)
-{
-    const uint32_t *regs = s->queues[q].ring[dir].regs;
-    uint32_t len = regs[R_Q_LEN];
-
-    if (regs[R_Q_BASE_LO] & (VMQNIC_DESC_ALIGN - 1)) {
-        queue_error(s, q, dir, VMQNIC_ERR_BAD_BASE, "ring base",
-                    regs[R_Q_BASE_LO]);
-        return false;
+    *reg = val & VMQNIC_Q_VEC_MASK;
+    trace_vmqnic_queue_vec(q, dir, old, *reg);
+    if (*reg != old && (*reg & R_Q_VEC_VALID_MASK) &&
+        (icr[q / 32] & BIT(q % 32))) {
+        vmqnic_vector_signal(s, FIELD_EX32(*reg, Q_VEC, VECTOR));
     }
-    if (!is_power_of_2(len) || len < BIT(VMQNIC_RING_MIN_LOG2) ||
-        len > BIT(VMQNIC_RING_MAX_LOG2)) {
-        queue_error(s, q, dir, VMQNIC_ERR_BAD_LEN, "ring length", len);
-        return false;
-    }
-    if (dir == VMQNIC_RX && (regs[R_Q_BUFSZ] < VMQNIC_RX_BUF_MIN ||
-                             regs[R_Q_BUFSZ] > VMQNIC_RX_BUF_MAX)) {
-        queue_error(s, q, dir, VMQNIC_ERR_BAD_BUFSZ, "buffer size",
-                    regs[R_Q_BUFSZ]);
-        return false;
-    }
-    if (regs[R_Q_TAIL] >= len) {
-        queue_error(s, q, dir, VMQNIC_ERR_BAD_TAIL, "tail",
-                    regs[R_Q_TAIL]);
-        return false;
-    }
-    return true;
-}
-
-static void queue_ctrl_write(VmqnicState *s, unsigned q, int dir,
-                             uint32_t val)
-{
-    VmqnicRing *r = &s->queues[q].ring[dir];
-    bool was = r->regs[R_Q_CTRL] & R_Q_CTRL_ENABLE_MASK;
-    bool now = val & R_Q_CTRL_ENABLE_MASK;
-
-    r->regs[R_Q_CTRL] = val & VMQNIC_Q_CTRL_MASK;
-    if (now && !was) {
-        if (!queue_check(s, q, dir)) {
-            return;
-        }
-        r->regs[R_Q_HEAD] = 0;
-        r->regs[R_Q_STATUS] = R_Q_STATUS_ENABLED_MASK;
-    } else if (!now) {
-        r->regs[R_Q_STATUS] = R_Q_STATUS_STOPPED_MASK;
-    }
-    trace_vmqnic_queue_ctrl(q, dir, r->regs[R_Q_CTRL], r->regs[R_Q_STATUS]);
 }
 
 static bool queue_reg(hwaddr off, int *dir, unsigned *reg)
@@ -433,14 +392,10 @@ static bool queue_write(VmqnicState *s, unsigned q, hwaddr off,
         r->regs[reg] = val;
         break;
     case R_Q_TAIL:
-        r->regs[reg] = val;
-        if ((r->regs[R_Q_CTRL] & R_Q_CTRL_ENABLE_MASK) &&
-            val >= r->regs[R_Q_LEN]) {
-            queue_error(s, q, dir, VMQNIC_ERR_BAD_TAIL, "tail", val);
-        }
+        vmqnic_queue_tail(s, q, dir, val);
         break;
     case R_Q_CTRL:
-        queue_ctrl_write(s, q, dir, val);
+        vmqnic_queue_ctrl(s, q, dir, val);
         break;
     case R_Q_VEC:
         if (FIELD_EX32(val, Q_VEC, VECTOR) >= s->num_vectors) {
@@ -450,7 +405,7 @@ static bool queue_write(VmqnicState *s, unsigned q, hwaddr off,
                                s->num_vectors);
             break;
         }
-        r->regs[reg] = val & VMQNIC_Q_VEC_MASK;
+        queue_vec_write(s, q, dir, val);
         break;
     default:
         reg_read_only(s, "queue", off);
@@ -528,6 +483,7 @@ static bool pool_write(VmqnicState *s, unsigned p, hwaddr off, uint32_t val)
     switch (off) {
     case A_POOL_CTRL:
         pool->ctrl = val & VMQNIC_POOL_CTRL_MASK;
+        vmqnic_tx_kick_all(s);
         break;
     case A_POOL_MAXFRAME:
         if (val < VMQNIC_MIN_FRAME || val > VMQNIC_MAX_FRAME) {
@@ -746,6 +702,7 @@ static void vmqnic_mmio_write(void *opaque, hwaddr addr, uint64_t val,
                            "write of undefined register 0x%" HWADDR_PRIx
                            " size %u value 0x%" PRIx64, addr, size, val);
     }
+    vmqnic_irq_flush(s);
 }
 
 const MemoryRegionOps vmqnic_mmio_ops = {

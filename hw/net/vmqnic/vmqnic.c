@@ -68,6 +68,7 @@ void vmqnic_soft_reset(VmqnicState *s)
 
     trace_vmqnic_reset();
 
+    vmqnic_rings_reset(s);
     s->ctrl = 0;
     s->scratch = 0;
     s->err_info = 0;
@@ -117,10 +118,34 @@ static ssize_t vmqnic_receive(NetClientState *nc, const uint8_t *buf,
                               size_t size)
 {
     VmqnicState *s = qemu_get_nic_opaque(nc);
+    uint8_t min_frame[VMQNIC_MIN_FRAME];
+    VmqnicRxInfo info = { 0 };
+    unsigned pool, q;
 
-    /* No receive queue can take frames before the datapath exists. */
-    s->stats[VMQNIC_STAT_RX_DROPS]++;
-    trace_vmqnic_rx_drop(size);
+    if (!(s->ctrl & R_CTRL_RX_EN_MASK) || size < ETH_HLEN) {
+        s->stats[VMQNIC_STAT_RX_DROPS]++;
+        trace_vmqnic_rx_drop(size);
+        return size;
+    }
+    /* Frames arrive without FCS; pad runts as the wire would have. */
+    if (size < VMQNIC_MIN_FRAME) {
+        memcpy(min_frame, buf, size);
+        memset(min_frame + size, 0, VMQNIC_MIN_FRAME - size);
+        buf = min_frame;
+        size = VMQNIC_MIN_FRAME;
+    }
+
+    /* Until VMDq classification lands every frame goes to the default pool */
+    pool = FIELD_EX32(s->vmdq_ctrl, VMDQ_CTRL, DEF_POOL);
+    q = pool << FIELD_EX32(s->vmdq_ctrl, VMDQ_CTRL, QPP_LOG2);
+    info.pool = pool;
+    if (is_broadcast_ether_addr(buf)) {
+        info.status |= VMQNIC_RXD_STA_BCAST;
+    } else if (is_multicast_ether_addr(buf)) {
+        info.status |= VMQNIC_RXD_STA_MCAST;
+    }
+    vmqnic_rx_queue_put(s, q, buf, size, &info);
+    vmqnic_irq_flush(s);
     return size;
 }
 
@@ -130,6 +155,7 @@ static void vmqnic_set_link_status(NetClientState *nc)
 
     trace_vmqnic_link(vmqnic_link_up(s));
     vmqnic_misc_cause(s, R_MISC_ICR_LINK_MASK);
+    vmqnic_irq_flush(s);
 }
 
 static NetClientInfo net_vmqnic_info = {
@@ -229,6 +255,9 @@ static void vmqnic_realize(PCIDevice *d, Error **errp)
         msix_vector_use(d, v);
     }
 
+    vmqnic_irq_init(s);
+    vmqnic_rings_init(s);
+
     qemu_macaddr_default_if_unset(&s->conf.macaddr);
     s->nic = qemu_new_nic(&net_vmqnic_info, &s->conf,
                           object_get_typename(OBJECT(s)), dev->id,
@@ -249,6 +278,8 @@ static void vmqnic_exit(PCIDevice *d)
     VmqnicState *s = VMQNIC(d);
 
     qemu_del_nic(s->nic);
+    vmqnic_rings_exit(s);
+    vmqnic_irq_exit(s);
     msix_unuse_all_vectors(d);
     msix_uninit_exclusive_bar(d);
     pcie_cap_exit(d);
@@ -269,6 +300,22 @@ static bool vmqnic_vector_ok(VmqnicState *s, uint32_t reg)
     return FIELD_EX32(reg, Q_VEC, VECTOR) < s->num_vectors;
 }
 
+/* A running ring must have what enabling it checked */
+static bool vmqnic_ring_ok(const VmqnicRing *r, int dir)
+{
+    uint32_t len = r->regs[R_Q_LEN];
+
+    if (!(r->regs[R_Q_STATUS] & R_Q_STATUS_ENABLED_MASK)) {
+        return true;
+    }
+    return is_power_of_2(len) && len >= BIT(VMQNIC_RING_MIN_LOG2) &&
+           len <= BIT(VMQNIC_RING_MAX_LOG2) && r->regs[R_Q_HEAD] < len &&
+           r->regs[R_Q_TAIL] < len &&
+           !(r->regs[R_Q_BASE_LO] & (VMQNIC_DESC_ALIGN - 1)) &&
+           (dir == VMQNIC_TX || (r->regs[R_Q_BUFSZ] >= VMQNIC_RX_BUF_MIN &&
+                                 r->regs[R_Q_BUFSZ] <= VMQNIC_RX_BUF_MAX));
+}
+
 static int vmqnic_post_load(void *opaque, int version_id)
 {
     VmqnicState *s = opaque;
@@ -283,12 +330,19 @@ static int vmqnic_post_load(void *opaque, int version_id)
     }
     for (q = 0; q < s->num_queues; q++) {
         for (dir = 0; dir < 2; dir++) {
-            if (!vmqnic_vector_ok(s, s->queues[q].ring[dir].regs[R_Q_VEC])) {
+            const VmqnicRing *r = &s->queues[q].ring[dir];
+
+            if (!vmqnic_vector_ok(s, r->regs[R_Q_VEC]) ||
+                !vmqnic_ring_ok(r, dir)) {
                 return -EINVAL;
             }
         }
+        if (s->queues[q].ring[VMQNIC_TX].regs[R_Q_STATUS] &
+            R_Q_STATUS_ENABLED_MASK) {
+            vmqnic_tx_kick(s, q);
+        }
     }
-    vmqnic_intx_update(s);
+    vmqnic_irq_post_load(s);
     return 0;
 }
 
@@ -385,6 +439,7 @@ static const VMStateDescription vmstate_vmqnic = {
         VMSTATE_UINT32_ARRAY(vec_ims, VmqnicState, VMQNIC_VEC_WORDS),
         VMSTATE_UINT32_ARRAY(vec_icr, VmqnicState, VMQNIC_VEC_WORDS),
         VMSTATE_UINT32_ARRAY(vec_pending, VmqnicState, VMQNIC_VEC_WORDS),
+        VMSTATE_INT64_ARRAY(vec_next, VmqnicState, VMQNIC_MAX_VECTORS),
         VMSTATE_UINT32_ARRAY(rxq_icr, VmqnicState, VMQNIC_QUEUE_WORDS),
         VMSTATE_UINT32_ARRAY(txq_icr, VmqnicState, VMQNIC_QUEUE_WORDS),
         VMSTATE_STRUCT_VARRAY_UINT32(queues, VmqnicState, num_queues, 1,

@@ -12,6 +12,7 @@
 #include "hw/pci/pci_device.h"
 #include "net/net.h"
 #include "hw/net/vmqnic_regs.h"
+#include "qemu/queue.h"
 #include "qom/object.h"
 
 #define TYPE_VMQNIC "vmqnic"
@@ -57,6 +58,32 @@ typedef struct VmqnicVlanFilter {
     uint32_t pools_hi;
 } VmqnicVlanFilter;
 
+/* What classification tells the RX write-back about a frame */
+typedef struct VmqnicRxInfo {
+    uint32_t rss_hash;
+    uint16_t vlan;
+    uint16_t status;
+    uint8_t pool;
+    uint8_t hash_type;
+    uint8_t ptype;
+} VmqnicRxInfo;
+
+/* A received frame held back while its queue has no buffers */
+typedef struct VmqnicHeldFrame {
+    QSIMPLEQ_ENTRY(VmqnicHeldFrame) next;
+    VmqnicRxInfo info;
+    size_t size;
+    uint8_t data[];
+} VmqnicHeldFrame;
+
+/* Frames a full hold-back queue keeps before it drops */
+#define VMQNIC_RX_BACKLOG           64
+
+typedef struct VmqnicVecTimer {
+    VmqnicState *s;
+    QEMUTimer *timer;
+} VmqnicVecTimer;
+
 struct VmqnicState {
     PCIDevice parent_obj;
 
@@ -91,6 +118,8 @@ struct VmqnicState {
     uint32_t vec_ims[VMQNIC_VEC_WORDS];
     uint32_t vec_icr[VMQNIC_VEC_WORDS];
     uint32_t vec_pending[VMQNIC_VEC_WORDS];
+    int64_t vec_next[VMQNIC_MAX_VECTORS];   /* moderation: next allowed */
+    VmqnicVecTimer vec_timer[VMQNIC_MAX_VECTORS];
     uint32_t rxq_icr[VMQNIC_QUEUE_WORDS];
     uint32_t txq_icr[VMQNIC_QUEUE_WORDS];
 
@@ -98,6 +127,13 @@ struct VmqnicState {
     VmqnicPool pools[VMQNIC_MAX_POOLS];
     VmqnicMacFilter mac_filters[VMQNIC_MAX_MAC_FILTERS];
     VmqnicVlanFilter vlan_filters[VMQNIC_MAX_VLAN_FILTERS];
+
+    /* Datapath */
+    QEMUBH *tx_bh;
+    struct NetTxPkt *tx_pkt;
+    uint32_t tx_pending[VMQNIC_QUEUE_WORDS];
+    QSIMPLEQ_HEAD(, VmqnicHeldFrame) rx_backlog[VMQNIC_MAX_QUEUES];
+    uint32_t rx_backlog_len[VMQNIC_MAX_QUEUES];
 };
 
 /* vmqnic.c */
@@ -111,8 +147,26 @@ bool vmqnic_link_up(VmqnicState *s);
 extern const MemoryRegionOps vmqnic_mmio_ops;
 uint32_t vmqnic_pool_queues(VmqnicState *s, unsigned pool);
 
+/* vmqnic-ring.c */
+void vmqnic_rings_init(VmqnicState *s);
+void vmqnic_rings_exit(VmqnicState *s);
+void vmqnic_rings_reset(VmqnicState *s);
+void vmqnic_queue_ctrl(VmqnicState *s, unsigned q, int dir, uint32_t val);
+void vmqnic_queue_tail(VmqnicState *s, unsigned q, int dir, uint32_t val);
+void vmqnic_queue_error(VmqnicState *s, unsigned q, int dir, unsigned code,
+                        const char *what, uint64_t value);
+void vmqnic_tx_kick(VmqnicState *s, unsigned q);
+void vmqnic_tx_kick_all(VmqnicState *s);
+void vmqnic_rx_queue_put(VmqnicState *s, unsigned q, const uint8_t *buf,
+                         size_t size, const VmqnicRxInfo *info);
+void vmqnic_rx_refill(VmqnicState *s, unsigned q);
+
 /* vmqnic-irq.c */
+void vmqnic_irq_init(VmqnicState *s);
+void vmqnic_irq_exit(VmqnicState *s);
 void vmqnic_irq_reset(VmqnicState *s);
+void vmqnic_irq_post_load(VmqnicState *s);
+void vmqnic_irq_flush(VmqnicState *s);
 void vmqnic_misc_cause(VmqnicState *s, uint32_t causes);
 void vmqnic_misc_enable(VmqnicState *s, uint32_t bits);
 void vmqnic_vector_signal(VmqnicState *s, unsigned vector);

@@ -1,0 +1,539 @@
+/*
+ * vmqnic: descriptor rings (queue enable/disable, TX and RX DMA)
+ *
+ * Copyright (c) 2026 The vmqnic developers
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/bitops.h"
+#include "hw/pci/pci_device.h"
+#include "system/dma.h"
+#include "net/eth.h"
+#include "hw/net/net_tx_pkt.h"
+#include "vmqnic.h"
+#include "trace.h"
+
+/* Descriptors handled per TX queue in one bottom-half run */
+#define VMQNIC_TX_BUDGET            256
+
+static dma_addr_t ring_base(const VmqnicRing *r)
+{
+    return deposit64(r->regs[R_Q_BASE_LO], 32, 32, r->regs[R_Q_BASE_HI]);
+}
+
+static bool ring_running(const VmqnicRing *r)
+{
+    return r->regs[R_Q_STATUS] & R_Q_STATUS_ENABLED_MASK;
+}
+
+/* Descriptors the driver has made available: head up to tail */
+static uint32_t ring_avail(const VmqnicRing *r)
+{
+    return (r->regs[R_Q_TAIL] - r->regs[R_Q_HEAD]) & (r->regs[R_Q_LEN] - 1);
+}
+
+static dma_addr_t ring_desc_addr(const VmqnicRing *r, uint32_t index)
+{
+    return ring_base(r) + (dma_addr_t)index * VMQNIC_DESC_SIZE;
+}
+
+static uint32_t queue_where(unsigned q, int dir)
+{
+    return q << R_ERR_INFO_QUEUE_SHIFT | dir << R_ERR_INFO_TX_SHIFT;
+}
+
+static void rx_backlog_drop(VmqnicState *s, unsigned q)
+{
+    VmqnicHeldFrame *f;
+
+    while ((f = QSIMPLEQ_FIRST(&s->rx_backlog[q]))) {
+        QSIMPLEQ_REMOVE_HEAD(&s->rx_backlog[q], next);
+        s->queues[q].stats[VMQNIC_QSTAT_RX_DROPS]++;
+        s->stats[VMQNIC_STAT_RX_DROPS]++;
+        g_free(f);
+    }
+    s->rx_backlog_len[q] = 0;
+}
+
+static void queue_stop(VmqnicState *s, unsigned q, int dir, uint32_t status)
+{
+    VmqnicRing *r = &s->queues[q].ring[dir];
+
+    r->regs[R_Q_CTRL] &= ~R_Q_CTRL_ENABLE_MASK;
+    r->regs[R_Q_STATUS] = status;
+    if (dir == VMQNIC_RX) {
+        rx_backlog_drop(s, q);
+    } else {
+        s->tx_pending[q / 32] &= ~BIT(q % 32);
+    }
+}
+
+void vmqnic_queue_error(VmqnicState *s, unsigned q, int dir, unsigned code,
+                        const char *what, uint64_t value)
+{
+    queue_stop(s, q, dir, R_Q_STATUS_STOPPED_MASK | R_Q_STATUS_ERROR_MASK);
+    s->queues[q].ring[dir].regs[R_Q_ERR] = code;
+    vmqnic_guest_error(s, code, queue_where(q, dir),
+                       "%s queue %u: bad %s 0x%" PRIx64,
+                       dir == VMQNIC_TX ? "TX" : "RX", q, what, value);
+    vmqnic_misc_cause(s, R_MISC_ICR_QERR_MASK);
+}
+
+/* Checks done when a queue is enabled; returns false after reporting */
+static bool queue_check(VmqnicState *s, unsigned q, int dir)
+{
+    const uint32_t *regs = s->queues[q].ring[dir].regs;
+    uint32_t len = regs[R_Q_LEN];
+
+    if (regs[R_Q_BASE_LO] & (VMQNIC_DESC_ALIGN - 1)) {
+        vmqnic_queue_error(s, q, dir, VMQNIC_ERR_BAD_BASE, "ring base",
+                           regs[R_Q_BASE_LO]);
+        return false;
+    }
+    if (!is_power_of_2(len) || len < BIT(VMQNIC_RING_MIN_LOG2) ||
+        len > BIT(VMQNIC_RING_MAX_LOG2)) {
+        vmqnic_queue_error(s, q, dir, VMQNIC_ERR_BAD_LEN, "ring length",
+                           len);
+        return false;
+    }
+    if (dir == VMQNIC_RX && (regs[R_Q_BUFSZ] < VMQNIC_RX_BUF_MIN ||
+                             regs[R_Q_BUFSZ] > VMQNIC_RX_BUF_MAX)) {
+        vmqnic_queue_error(s, q, dir, VMQNIC_ERR_BAD_BUFSZ, "buffer size",
+                           regs[R_Q_BUFSZ]);
+        return false;
+    }
+    if (regs[R_Q_TAIL] >= len) {
+        vmqnic_queue_error(s, q, dir, VMQNIC_ERR_BAD_TAIL, "tail",
+                           regs[R_Q_TAIL]);
+        return false;
+    }
+    return true;
+}
+
+void vmqnic_queue_ctrl(VmqnicState *s, unsigned q, int dir, uint32_t val)
+{
+    VmqnicRing *r = &s->queues[q].ring[dir];
+    bool was = r->regs[R_Q_CTRL] & R_Q_CTRL_ENABLE_MASK;
+    bool now = val & R_Q_CTRL_ENABLE_MASK;
+
+    r->regs[R_Q_CTRL] = val & VMQNIC_Q_CTRL_MASK;
+    if (now && !was) {
+        if (!queue_check(s, q, dir)) {
+            return;
+        }
+        r->regs[R_Q_HEAD] = 0;
+        r->regs[R_Q_STATUS] = R_Q_STATUS_ENABLED_MASK;
+        if (dir == VMQNIC_TX) {
+            vmqnic_tx_kick(s, q);
+        }
+    } else if (!now && was) {
+        /*
+         * Everything runs under the BQL: no frame is in flight here, so
+         * DMA has stopped as soon as the queue is disabled.
+         */
+        queue_stop(s, q, dir, R_Q_STATUS_STOPPED_MASK);
+    }
+    trace_vmqnic_queue_ctrl(q, dir, r->regs[R_Q_CTRL], r->regs[R_Q_STATUS]);
+}
+
+void vmqnic_queue_tail(VmqnicState *s, unsigned q, int dir, uint32_t val)
+{
+    VmqnicRing *r = &s->queues[q].ring[dir];
+
+    r->regs[R_Q_TAIL] = val;
+    if (!ring_running(r)) {
+        return;
+    }
+    if (val >= r->regs[R_Q_LEN]) {
+        vmqnic_queue_error(s, q, dir, VMQNIC_ERR_BAD_TAIL, "tail", val);
+        return;
+    }
+    if (dir == VMQNIC_TX) {
+        vmqnic_tx_kick(s, q);
+    } else {
+        vmqnic_rx_refill(s, q);
+    }
+}
+
+/* Read @n descriptors starting at @index, wrapping at the ring's end */
+static bool ring_read(VmqnicState *s, VmqnicRing *r, uint32_t index,
+                      void *buf, uint32_t n)
+{
+    PCIDevice *d = PCI_DEVICE(s);
+    uint32_t first = MIN(n, r->regs[R_Q_LEN] - index);
+
+    if (pci_dma_read(d, ring_desc_addr(r, index), buf,
+                     first * VMQNIC_DESC_SIZE) != MEMTX_OK) {
+        return false;
+    }
+    if (n > first &&
+        pci_dma_read(d, ring_base(r), (uint8_t *)buf +
+                     first * VMQNIC_DESC_SIZE,
+                     (n - first) * VMQNIC_DESC_SIZE) != MEMTX_OK) {
+        return false;
+    }
+    return true;
+}
+
+static void queue_completed(VmqnicState *s, unsigned q, int dir)
+{
+    uint32_t *icr = dir == VMQNIC_TX ? s->txq_icr : s->rxq_icr;
+    uint32_t vec = s->queues[q].ring[dir].regs[R_Q_VEC];
+
+    icr[q / 32] |= BIT(q % 32);
+    if (vec & R_Q_VEC_VALID_MASK) {
+        vmqnic_vector_signal(s, FIELD_EX32(vec, Q_VEC, VECTOR));
+    }
+}
+
+/* TX */
+
+void vmqnic_tx_kick(VmqnicState *s, unsigned q)
+{
+    s->tx_pending[q / 32] |= BIT(q % 32);
+    qemu_bh_schedule(s->tx_bh);
+}
+
+static bool tx_allowed(VmqnicState *s, unsigned q)
+{
+    unsigned pool = q >> FIELD_EX32(s->vmdq_ctrl, VMDQ_CTRL, QPP_LOG2);
+
+    return (s->ctrl & R_CTRL_TX_EN_MASK) && pool < s->num_pools &&
+           (s->pools[pool].ctrl & R_POOL_CTRL_TX_EN_MASK);
+}
+
+/*
+ * Send one frame of @n descriptors.  Returns an error code for the
+ * write-back, VMQNIC_ERR_NONE when the frame was sent or dropped for a
+ * reason that is not the driver's (link down).
+ */
+static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
+                         unsigned n)
+{
+    PCIDevice *d = PCI_DEVICE(s);
+    VmqnicQueuePair *qp = &s->queues[q];
+    unsigned code = VMQNIC_ERR_NONE;
+    size_t total = 0;
+    unsigned i;
+
+    for (i = 0; i < n && code == VMQNIC_ERR_NONE; i++) {
+        uint16_t len = le16_to_cpu(desc[i].len);
+
+        if (len == 0 || len > VMQNIC_MAX_FRAME) {
+            code = VMQNIC_ERR_BAD_DESC;
+        } else if (!net_tx_pkt_add_raw_fragment_pci(s->tx_pkt, d,
+                                                    le64_to_cpu(desc[i].addr),
+                                                    len)) {
+            code = VMQNIC_ERR_DMA;
+        }
+        total += len;
+    }
+    if (code == VMQNIC_ERR_NONE && total > VMQNIC_MAX_FRAME) {
+        code = VMQNIC_ERR_TOO_BIG;
+    }
+    if (code == VMQNIC_ERR_NONE && !net_tx_pkt_parse(s->tx_pkt)) {
+        code = VMQNIC_ERR_BAD_DESC;
+    }
+
+    if (code != VMQNIC_ERR_NONE) {
+        qp->stats[VMQNIC_QSTAT_TX_ERRS]++;
+        s->stats[VMQNIC_STAT_TX_ERRS]++;
+        vmqnic_guest_error(s, code, queue_where(q, VMQNIC_TX),
+                           "TX queue %u: frame of %u descriptors, %zu bytes "
+                           "rejected", q, n, total);
+    } else if (!vmqnic_link_up(s)) {
+        qp->stats[VMQNIC_QSTAT_TX_DROPS]++;
+        s->stats[VMQNIC_STAT_TX_DROPS]++;
+    } else {
+        NetClientState *nc = qemu_get_subqueue(s->nic,
+                                               q % MAX(s->conf.peers.queues, 1));
+
+        trace_vmqnic_tx_frame(q, n, total);
+        net_tx_pkt_send(s->tx_pkt, nc);
+        qp->stats[VMQNIC_QSTAT_TX_PKTS]++;
+        qp->stats[VMQNIC_QSTAT_TX_BYTES] += total;
+        s->stats[VMQNIC_STAT_TX_PKTS]++;
+        s->stats[VMQNIC_STAT_TX_BYTES] += total;
+    }
+    net_tx_pkt_reset(s->tx_pkt, net_tx_pkt_unmap_frag_pci, d);
+    return code;
+}
+
+/* Process up to @budget descriptors of TX queue @q; false when more wait */
+static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned budget)
+{
+    VmqnicRing *r = &s->queues[q].ring[VMQNIC_TX];
+    VmqnicTxDesc desc[VMQNIC_TX_MAX_DESC_PER_FRAME];
+
+    while (ring_running(r) && tx_allowed(s, q)) {
+        uint32_t head = r->regs[R_Q_HEAD];
+        uint32_t avail = ring_avail(r);
+        uint32_t n = MIN(avail, VMQNIC_TX_MAX_DESC_PER_FRAME);
+        unsigned code, eop;
+
+        if (!n) {
+            return true;
+        }
+        if (!budget) {
+            return false;
+        }
+        if (!ring_read(s, r, head, desc, n)) {
+            vmqnic_queue_error(s, q, VMQNIC_TX, VMQNIC_ERR_DMA,
+                               "descriptor address", ring_desc_addr(r, head));
+            return true;
+        }
+        for (eop = 0; eop < n; eop++) {
+            if (desc[eop].cmd & VMQNIC_TXD_CMD_EOP) {
+                break;
+            }
+        }
+        if (eop == n) {
+            if (n < VMQNIC_TX_MAX_DESC_PER_FRAME) {
+                return true;    /* the rest of the frame is not posted yet */
+            }
+            eop = n - 1;        /* too many descriptors: reject them all */
+            code = VMQNIC_ERR_BAD_DESC;
+            s->queues[q].stats[VMQNIC_QSTAT_TX_ERRS]++;
+            s->stats[VMQNIC_STAT_TX_ERRS]++;
+            vmqnic_guest_error(s, code, queue_where(q, VMQNIC_TX),
+                               "TX queue %u: no end of packet in %u "
+                               "descriptors", q, n);
+        } else {
+            code = tx_frame(s, q, desc, eop + 1);
+        }
+
+        if (desc[eop].cmd & VMQNIC_TXD_CMD_RS || code != VMQNIC_ERR_NONE) {
+            uint8_t sta = VMQNIC_TXD_STA_DD;
+
+            if (code != VMQNIC_ERR_NONE) {
+                sta |= VMQNIC_TXD_STA_ERR |
+                       code << VMQNIC_TXD_STA_ERRCODE_SHIFT;
+            }
+            pci_dma_write(PCI_DEVICE(s),
+                          ring_desc_addr(r, (head + eop) &
+                                         (r->regs[R_Q_LEN] - 1)) +
+                          offsetof(VmqnicTxDesc, sta), &sta, 1);
+        }
+        r->regs[R_Q_HEAD] = (head + eop + 1) & (r->regs[R_Q_LEN] - 1);
+        budget -= MIN(budget, eop + 1);
+        queue_completed(s, q, VMQNIC_TX);
+    }
+    return true;
+}
+
+static void vmqnic_tx_bh(void *opaque)
+{
+    VmqnicState *s = opaque;
+    bool more = false;
+    unsigned w;
+
+    for (w = 0; w < VMQNIC_QUEUE_WORDS; w++) {
+        uint32_t pending = s->tx_pending[w];
+
+        while (pending) {
+            unsigned q = w * 32 + ctz32(pending);
+
+            pending &= pending - 1;
+            if (tx_queue_process(s, q, VMQNIC_TX_BUDGET)) {
+                s->tx_pending[w] &= ~BIT(q % 32);
+            } else {
+                more = true;
+            }
+        }
+    }
+    vmqnic_irq_flush(s);
+    if (more) {
+        qemu_bh_schedule(s->tx_bh);
+    }
+}
+
+/* Resume every enabled TX queue, after a global or pool enable */
+void vmqnic_tx_kick_all(VmqnicState *s)
+{
+    unsigned q;
+
+    for (q = 0; q < s->num_queues; q++) {
+        if (ring_running(&s->queues[q].ring[VMQNIC_TX])) {
+            vmqnic_tx_kick(s, q);
+        }
+    }
+}
+
+/* RX */
+
+/*
+ * Write one frame into RX queue @q.  Returns false, writing nothing, when
+ * the ring has too few buffers posted.
+ */
+static bool rx_write(VmqnicState *s, unsigned q, const uint8_t *buf,
+                     size_t size, const VmqnicRxInfo *info)
+{
+    PCIDevice *d = PCI_DEVICE(s);
+    VmqnicQueuePair *qp = &s->queues[q];
+    VmqnicRing *r = &qp->ring[VMQNIC_RX];
+    uint32_t bufsz = r->regs[R_Q_BUFSZ];
+    uint32_t n = DIV_ROUND_UP(size, bufsz);
+    uint32_t head = r->regs[R_Q_HEAD];
+    uint32_t mask = r->regs[R_Q_LEN] - 1;
+    VmqnicRxDesc desc[DIV_ROUND_UP(VMQNIC_MAX_FRAME, VMQNIC_RX_BUF_MIN)];
+    bool dma_ok = true;
+    size_t done = 0;
+    uint32_t i;
+
+    if (ring_avail(r) < n) {
+        return false;
+    }
+    if (!ring_read(s, r, head, desc, n)) {
+        vmqnic_queue_error(s, q, VMQNIC_RX, VMQNIC_ERR_DMA,
+                           "descriptor address", ring_desc_addr(r, head));
+        return true;
+    }
+
+    for (i = 0; i < n; i++) {
+        size_t chunk = MIN(size - done, bufsz);
+        VmqnicRxWb wb = {
+            .len = cpu_to_le16(chunk),
+            .status = cpu_to_le16(VMQNIC_RXD_STA_DD),
+        };
+
+        if (pci_dma_write(d, le64_to_cpu(desc[i].addr), buf + done,
+                          chunk) != MEMTX_OK) {
+            dma_ok = false;
+        }
+        done += chunk;
+        if (i == n - 1) {
+            uint16_t status = VMQNIC_RXD_STA_DD | VMQNIC_RXD_STA_EOP |
+                              info->status;
+
+            if (!dma_ok) {
+                status |= VMQNIC_RXD_STA_ERR;
+                wb.errcode = VMQNIC_ERR_DMA;
+            }
+            wb.status = cpu_to_le16(status);
+            wb.rss_hash = cpu_to_le32(info->rss_hash);
+            wb.vlan = cpu_to_le16(info->vlan);
+            wb.pool = info->pool;
+            wb.hash_type = info->hash_type;
+            wb.queue = cpu_to_le16(q);
+            wb.ptype = info->ptype;
+        }
+        /* Data before the write-back that hands the buffer back */
+        pci_dma_write(d, ring_desc_addr(r, (head + i) & mask), &wb,
+                      sizeof(wb));
+    }
+    r->regs[R_Q_HEAD] = (head + n) & mask;
+
+    if (dma_ok) {
+        qp->stats[VMQNIC_QSTAT_RX_PKTS]++;
+        qp->stats[VMQNIC_QSTAT_RX_BYTES] += size;
+        s->stats[VMQNIC_STAT_RX_PKTS]++;
+        s->stats[VMQNIC_STAT_RX_BYTES] += size;
+    } else {
+        qp->stats[VMQNIC_QSTAT_RX_ERRS]++;
+        s->stats[VMQNIC_STAT_RX_ERRS]++;
+        vmqnic_guest_error(s, VMQNIC_ERR_DMA, queue_where(q, VMQNIC_RX),
+                           "RX queue %u: buffer DMA failed", q);
+    }
+    trace_vmqnic_rx_frame(q, size, n);
+    queue_completed(s, q, VMQNIC_RX);
+    return true;
+}
+
+static void rx_drop(VmqnicState *s, unsigned q)
+{
+    s->queues[q].stats[VMQNIC_QSTAT_RX_DROPS]++;
+    s->stats[VMQNIC_STAT_RX_DROPS]++;
+    trace_vmqnic_rx_queue_drop(q);
+}
+
+/*
+ * Deliver a classified frame to RX queue @q.  A full ring drops the frame
+ * (Q_CTRL.DROP_EN) or holds it back in that queue's own backlog, so one
+ * full queue never stalls the others.
+ */
+void vmqnic_rx_queue_put(VmqnicState *s, unsigned q, const uint8_t *buf,
+                         size_t size, const VmqnicRxInfo *info)
+{
+    VmqnicRing *r = &s->queues[q].ring[VMQNIC_RX];
+    VmqnicHeldFrame *f;
+
+    if (!ring_running(r)) {
+        rx_drop(s, q);
+        return;
+    }
+    if (size > VMQNIC_MAX_FRAME ||
+        DIV_ROUND_UP(size, r->regs[R_Q_BUFSZ]) >= r->regs[R_Q_LEN]) {
+        /* The ring could never hold it: do not let it block the queue. */
+        s->queues[q].stats[VMQNIC_QSTAT_RX_ERRS]++;
+        s->stats[VMQNIC_STAT_RX_ERRS]++;
+        vmqnic_guest_error(s, VMQNIC_ERR_TOO_BIG, queue_where(q, VMQNIC_RX),
+                           "RX queue %u: %zu-byte frame exceeds what the ring "
+                           "can hold", q, size);
+        return;
+    }
+    if (QSIMPLEQ_EMPTY(&s->rx_backlog[q]) && rx_write(s, q, buf, size, info)) {
+        return;
+    }
+    if ((r->regs[R_Q_CTRL] & R_Q_CTRL_DROP_EN_MASK) ||
+        s->rx_backlog_len[q] >= VMQNIC_RX_BACKLOG) {
+        rx_drop(s, q);
+        return;
+    }
+    f = g_malloc(sizeof(*f) + size);
+    f->size = size;
+    f->info = *info;
+    memcpy(f->data, buf, size);
+    QSIMPLEQ_INSERT_TAIL(&s->rx_backlog[q], f, next);
+    s->rx_backlog_len[q]++;
+}
+
+/* Buffers were posted: move held-back frames into the ring */
+void vmqnic_rx_refill(VmqnicState *s, unsigned q)
+{
+    VmqnicHeldFrame *f;
+
+    while ((f = QSIMPLEQ_FIRST(&s->rx_backlog[q]))) {
+        if (!ring_running(&s->queues[q].ring[VMQNIC_RX]) ||
+            !rx_write(s, q, f->data, f->size, &f->info)) {
+            break;
+        }
+        QSIMPLEQ_REMOVE_HEAD(&s->rx_backlog[q], next);
+        s->rx_backlog_len[q]--;
+        g_free(f);
+    }
+}
+
+void vmqnic_rings_reset(VmqnicState *s)
+{
+    unsigned q;
+
+    for (q = 0; q < VMQNIC_MAX_QUEUES; q++) {
+        rx_backlog_drop(s, q);
+    }
+    memset(s->tx_pending, 0, sizeof(s->tx_pending));
+    if (s->tx_pkt) {
+        net_tx_pkt_reset(s->tx_pkt, net_tx_pkt_unmap_frag_pci,
+                         PCI_DEVICE(s));
+    }
+}
+
+void vmqnic_rings_init(VmqnicState *s)
+{
+    unsigned q;
+
+    for (q = 0; q < VMQNIC_MAX_QUEUES; q++) {
+        QSIMPLEQ_INIT(&s->rx_backlog[q]);
+    }
+    net_tx_pkt_init(&s->tx_pkt, VMQNIC_TX_MAX_DESC_PER_FRAME);
+    s->tx_bh = qemu_bh_new_guarded(vmqnic_tx_bh, s,
+                                   &DEVICE(s)->mem_reentrancy_guard);
+}
+
+void vmqnic_rings_exit(VmqnicState *s)
+{
+    vmqnic_rings_reset(s);
+    qemu_bh_delete(s->tx_bh);
+    net_tx_pkt_uninit(s->tx_pkt);
+}
