@@ -277,6 +277,7 @@ static bool vector_read(VmqnicState *s, unsigned i, hwaddr off,
 {
     unsigned w;
 
+    off += A_VEC_ITR;   /* the region starts there; compare full offsets */
     if (off < A_VEC_ITR + 4 * s->num_vectors && off >= A_VEC_ITR) {
         *val = s->vec_itr[(off - A_VEC_ITR) / 4];
     } else if (vec_word(s, off, A_VEC_IMS, &w)) {
@@ -301,6 +302,7 @@ static bool vector_write(VmqnicState *s, unsigned i, hwaddr off,
 {
     unsigned w;
 
+    off += A_VEC_ITR;
     if (off < A_VEC_ITR + 4 * s->num_vectors && off >= A_VEC_ITR) {
         s->vec_itr[(off - A_VEC_ITR) / 4] = val & VMQNIC_VEC_ITR_MASK;
     } else if (vec_word(s, off, A_VEC_IMS, &w)) {
@@ -630,7 +632,7 @@ static bool vlanf_write(VmqnicState *s, unsigned i, hwaddr off,
 
 static const VmqnicRegion vmqnic_regions[] = {
     { "global", 0x0, 0x1000, 0, global_read, global_write },
-    { "vector", 0x1000, 0x1000, 0, vector_read, vector_write },
+    { "vector", A_VEC_ITR, 0x1000, 0, vector_read, vector_write },
     { "queue", VMQNIC_QUEUE_BASE, VMQNIC_QUEUE_STRIDE, COUNT(num_queues),
       queue_read, queue_write },
     { "qstat", VMQNIC_QSTAT_BASE, VMQNIC_QSTAT_STRIDE, COUNT(num_queues),

@@ -221,11 +221,16 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
     for (i = 0; i < n && code == VMQNIC_ERR_NONE; i++) {
         uint16_t len = le16_to_cpu(desc[i].len);
 
+        dma_addr_t addr = le64_to_cpu(desc[i].addr);
+
         if (len == 0 || len > VMQNIC_MAX_FRAME) {
             code = VMQNIC_ERR_BAD_DESC;
-        } else if (!net_tx_pkt_add_raw_fragment_pci(s->tx_pkt, d,
-                                                    le64_to_cpu(desc[i].addr),
+        } else if (!dma_memory_valid(pci_get_address_space(d), addr, len,
+                                     DMA_DIRECTION_TO_DEVICE,
+                                     MEMTXATTRS_UNSPECIFIED) ||
+                   !net_tx_pkt_add_raw_fragment_pci(s->tx_pkt, d, addr,
                                                     len)) {
+            /* No memory there: the bus would have aborted the read. */
             code = VMQNIC_ERR_DMA;
         }
         total += len;
