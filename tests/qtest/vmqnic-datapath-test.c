@@ -27,7 +27,6 @@
 #define DEVFN           QPCI_DEVFN(4, 0)
 #define RING_LEN        64
 #define BUF_SIZE        2048
-#define MAC0            { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 }
 
 typedef struct Nic {
     QTestState *qts;
@@ -92,6 +91,7 @@ static Nic *nic_start(const char *extra)
         wr(n, VMQNIC_POOL_REG(p, A_POOL_CTRL),
            R_POOL_CTRL_RX_EN_MASK | R_POOL_CTRL_TX_EN_MASK |
            R_POOL_CTRL_ACCEPT_UNTAGGED_MASK | R_POOL_CTRL_ACCEPT_BCAST_MASK);
+        wr(n, VMQNIC_POOL_REG(p, A_POOL_MAXFRAME), VMQNIC_MAX_FRAME);
     }
     /* Enable every vector; the MSI-X entries stay masked (PBA shows) */
     for (p = 0; p < VMQNIC_VEC_WORDS; p++) {
@@ -180,9 +180,13 @@ static uint8_t tx_sta(Nic *n, unsigned q, uint32_t i)
                        offsetof(VmqnicTxDesc, sta));
 }
 
+/*
+ * A frame to a MAC that no filter holds: it goes to the default pool,
+ * which these tests move around with VMDQ_CTRL.DEF_POOL.
+ */
 static void make_frame(uint8_t *buf, size_t len, uint32_t tag)
 {
-    static const uint8_t dst[] = MAC0;
+    static const uint8_t dst[] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
     size_t i;
 
     memcpy(buf, dst, 6);

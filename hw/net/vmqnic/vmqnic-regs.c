@@ -230,6 +230,7 @@ static bool global_write(VmqnicState *s, unsigned i, hwaddr off,
         break;
     case A_VMDQ_CTRL:
         vmdq_ctrl_write(s, val);
+        vmqnic_pool_masks_rebuild(s);
         vmqnic_tx_kick_all(s);
         break;
     case A_SPOOF_POOLS_LO:
@@ -485,6 +486,7 @@ static bool pool_write(VmqnicState *s, unsigned p, hwaddr off, uint32_t val)
     switch (off) {
     case A_POOL_CTRL:
         pool->ctrl = val & VMQNIC_POOL_CTRL_MASK;
+        vmqnic_pool_masks_rebuild(s);
         vmqnic_tx_kick_all(s);
         break;
     case A_POOL_MAXFRAME:
@@ -529,6 +531,7 @@ static bool pool_vlan_write(VmqnicState *s, unsigned p, hwaddr off,
                             uint32_t val)
 {
     s->pools[p].vlan[off / 4] = val;
+    vmqnic_vlan_index_update(s, off / 4);
     return true;
 }
 
@@ -583,6 +586,7 @@ static bool macf_write(VmqnicState *s, unsigned i, hwaddr off, uint32_t val)
     default:
         return false;
     }
+    vmqnic_mac_index_rebuild(s);
     return true;
 }
 
@@ -625,6 +629,7 @@ static bool vlanf_write(VmqnicState *s, unsigned i, hwaddr off,
     default:
         return false;
     }
+    vmqnic_vlan_index_rebuild(s);
     return true;
 }
 

@@ -12,6 +12,7 @@
 #include "system/dma.h"
 #include "net/eth.h"
 #include "hw/net/net_tx_pkt.h"
+#include "qemu/iov.h"
 #include "vmqnic.h"
 #include "trace.h"
 
@@ -204,6 +205,63 @@ static bool tx_allowed(VmqnicState *s, unsigned q)
            (s->pools[pool].ctrl & R_POOL_CTRL_TX_EN_MASK);
 }
 
+/* Copy up to @size bytes of the frame's start (its L2 header) */
+static size_t tx_peek(VmqnicState *s, const VmqnicTxDesc *desc, unsigned n,
+                      uint8_t *buf, size_t size)
+{
+    size_t done = 0;
+    unsigned i;
+
+    for (i = 0; i < n && done < size; i++) {
+        size_t len = MIN(le16_to_cpu(desc[i].len), size - done);
+
+        if (pci_dma_read(PCI_DEVICE(s), le64_to_cpu(desc[i].addr),
+                         buf + done, len) != MEMTX_OK) {
+            break;
+        }
+        done += len;
+    }
+    return done;
+}
+
+typedef struct VmqnicTxSwitch {
+    VmqnicState *s;
+    NetClientState *nc;
+    unsigned pool;
+    bool dropped;
+} VmqnicTxSwitch;
+
+/*
+ * Internal VM-to-VM switch: each (segmented) frame is offered to the
+ * other pools first.  Unicast that a local pool took stays inside;
+ * everything else goes to the wire as well.
+ */
+static void vmqnic_tx_switch(void *opaque, const struct iovec *virt_hdr,
+                             int virt_iov_cnt, const struct iovec *iov,
+                             int iov_cnt)
+{
+    VmqnicTxSwitch *sw = opaque;
+    VmqnicState *s = sw->s;
+    size_t len = iov_to_buf(iov, iov_cnt, 0, s->tx_scratch,
+                            VMQNIC_MAX_FRAME);
+    uint64_t local = 0;
+
+    if (len >= ETH_HLEN) {
+        local = vmqnic_rx_classify(s, s->tx_scratch, len, sw->pool);
+    }
+    if (local) {
+        s->stats[VMQNIC_STAT_LOOPBACK]++;
+        if (!is_multicast_ether_addr(s->tx_scratch)) {
+            return;
+        }
+    }
+    if (vmqnic_link_up(s)) {
+        qemu_sendv_packet(sw->nc, iov, iov_cnt);
+    } else if (!local) {
+        sw->dropped = true;
+    }
+}
+
 /*
  * Send one frame of @n descriptors.  Returns an error code for the
  * write-back, VMQNIC_ERR_NONE when the frame was sent or dropped for a
@@ -214,7 +272,9 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
 {
     PCIDevice *d = PCI_DEVICE(s);
     VmqnicQueuePair *qp = &s->queues[q];
+    unsigned pool = q >> FIELD_EX32(s->vmdq_ctrl, VMDQ_CTRL, QPP_LOG2);
     unsigned code = VMQNIC_ERR_NONE;
+    uint8_t hdr[ETH_HLEN + 4];
     size_t total = 0;
     unsigned i;
 
@@ -242,25 +302,48 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
         code = VMQNIC_ERR_BAD_DESC;
     }
 
-    if (code != VMQNIC_ERR_NONE) {
+    if (code == VMQNIC_ERR_NONE &&
+        vmqnic_tx_spoofed(s, pool, hdr,
+                          tx_peek(s, desc, n, hdr, sizeof(hdr)))) {
+        qp->stats[VMQNIC_QSTAT_TX_DROPS]++;
+        s->stats[VMQNIC_STAT_TX_DROPS]++;
+        code = VMQNIC_ERR_SPOOF;
+    } else if (code != VMQNIC_ERR_NONE) {
         qp->stats[VMQNIC_QSTAT_TX_ERRS]++;
         s->stats[VMQNIC_STAT_TX_ERRS]++;
         vmqnic_guest_error(s, code, queue_where(q, VMQNIC_TX),
                            "TX queue %u: frame of %u descriptors, %zu bytes "
                            "rejected", q, n, total);
-    } else if (!vmqnic_link_up(s)) {
-        qp->stats[VMQNIC_QSTAT_TX_DROPS]++;
-        s->stats[VMQNIC_STAT_TX_DROPS]++;
     } else {
-        NetClientState *nc = qemu_get_subqueue(s->nic,
-                                               q % MAX(s->conf.peers.queues, 1));
+        VmqnicTxSwitch sw = {
+            .s = s,
+            .nc = qemu_get_subqueue(s->nic, q % MAX(s->conf.peers.queues, 1)),
+            .pool = pool,
+        };
 
+        if (s->pools[pool].defvlan & R_POOL_DEFVLAN_INSERT_MASK) {
+            net_tx_pkt_setup_vlan_header_ex(s->tx_pkt,
+                                            FIELD_EX32(s->pools[pool].defvlan,
+                                                       POOL_DEFVLAN, TCI),
+                                            ETH_P_VLAN);
+        }
         trace_vmqnic_tx_frame(q, n, total);
-        net_tx_pkt_send(s->tx_pkt, nc);
-        qp->stats[VMQNIC_QSTAT_TX_PKTS]++;
-        qp->stats[VMQNIC_QSTAT_TX_BYTES] += total;
-        s->stats[VMQNIC_STAT_TX_PKTS]++;
-        s->stats[VMQNIC_STAT_TX_BYTES] += total;
+        if (s->vmdq_ctrl & R_VMDQ_CTRL_LOOPBACK_EN_MASK) {
+            net_tx_pkt_send_custom(s->tx_pkt, false, vmqnic_tx_switch, &sw);
+        } else if (vmqnic_link_up(s)) {
+            net_tx_pkt_send(s->tx_pkt, sw.nc);
+        } else {
+            sw.dropped = true;
+        }
+        if (sw.dropped) {
+            qp->stats[VMQNIC_QSTAT_TX_DROPS]++;
+            s->stats[VMQNIC_STAT_TX_DROPS]++;
+        } else {
+            qp->stats[VMQNIC_QSTAT_TX_PKTS]++;
+            qp->stats[VMQNIC_QSTAT_TX_BYTES] += total;
+            s->stats[VMQNIC_STAT_TX_PKTS]++;
+            s->stats[VMQNIC_STAT_TX_BYTES] += total;
+        }
     }
     net_tx_pkt_reset(s->tx_pkt, net_tx_pkt_unmap_frag_pci, d);
     return code;
@@ -532,6 +615,7 @@ void vmqnic_rings_init(VmqnicState *s)
         QSIMPLEQ_INIT(&s->rx_backlog[q]);
     }
     net_tx_pkt_init(&s->tx_pkt, VMQNIC_TX_MAX_DESC_PER_FRAME);
+    s->tx_scratch = g_malloc(VMQNIC_MAX_FRAME);
     s->tx_bh = qemu_bh_new_guarded(vmqnic_tx_bh, s,
                                    &DEVICE(s)->mem_reentrancy_guard);
 }
@@ -541,4 +625,5 @@ void vmqnic_rings_exit(VmqnicState *s)
     vmqnic_rings_reset(s);
     qemu_bh_delete(s->tx_bh);
     net_tx_pkt_uninit(s->tx_pkt);
+    g_free(s->tx_scratch);
 }

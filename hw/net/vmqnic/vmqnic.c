@@ -105,6 +105,7 @@ void vmqnic_soft_reset(VmqnicState *s)
     mf0->pools_lo = 1;
 
     memset(s->vlan_filters, 0, sizeof(s->vlan_filters));
+    vmqnic_filters_rebuild(s);
 }
 
 /* Network backend */
@@ -119,8 +120,6 @@ static ssize_t vmqnic_receive(NetClientState *nc, const uint8_t *buf,
 {
     VmqnicState *s = qemu_get_nic_opaque(nc);
     uint8_t min_frame[VMQNIC_MIN_FRAME];
-    VmqnicRxInfo info = { 0 };
-    unsigned pool, q;
 
     if (!(s->ctrl & R_CTRL_RX_EN_MASK) || size < ETH_HLEN) {
         s->stats[VMQNIC_STAT_RX_DROPS]++;
@@ -135,16 +134,7 @@ static ssize_t vmqnic_receive(NetClientState *nc, const uint8_t *buf,
         size = VMQNIC_MIN_FRAME;
     }
 
-    /* Until VMDq classification lands every frame goes to the default pool */
-    pool = FIELD_EX32(s->vmdq_ctrl, VMDQ_CTRL, DEF_POOL);
-    q = pool << FIELD_EX32(s->vmdq_ctrl, VMDQ_CTRL, QPP_LOG2);
-    info.pool = pool;
-    if (is_broadcast_ether_addr(buf)) {
-        info.status |= VMQNIC_RXD_STA_BCAST;
-    } else if (is_multicast_ether_addr(buf)) {
-        info.status |= VMQNIC_RXD_STA_MCAST;
-    }
-    vmqnic_rx_queue_put(s, q, buf, size, &info);
+    vmqnic_rx_classify(s, buf, size, -1);
     vmqnic_irq_flush(s);
     return size;
 }
@@ -257,6 +247,7 @@ static void vmqnic_realize(PCIDevice *d, Error **errp)
 
     vmqnic_irq_init(s);
     vmqnic_rings_init(s);
+    vmqnic_filter_init(s);
 
     qemu_macaddr_default_if_unset(&s->conf.macaddr);
     s->nic = qemu_new_nic(&net_vmqnic_info, &s->conf,
@@ -279,6 +270,7 @@ static void vmqnic_exit(PCIDevice *d)
 
     qemu_del_nic(s->nic);
     vmqnic_rings_exit(s);
+    vmqnic_filter_exit(s);
     vmqnic_irq_exit(s);
     msix_unuse_all_vectors(d);
     msix_uninit_exclusive_bar(d);
@@ -342,6 +334,7 @@ static int vmqnic_post_load(void *opaque, int version_id)
             vmqnic_tx_kick(s, q);
         }
     }
+    vmqnic_filters_rebuild(s);
     vmqnic_irq_post_load(s);
     return 0;
 }

@@ -79,6 +79,19 @@ typedef struct VmqnicHeldFrame {
 /* Frames a full hold-back queue keeps before it drops */
 #define VMQNIC_RX_BACKLOG           64
 
+/* Pools with each POOL_CTRL rule set, among the active pools */
+typedef struct VmqnicPoolMasks {
+    uint64_t rx_en;
+    uint64_t untagged;
+    uint64_t bcast;
+    uint64_t mchash;
+    uint64_t allmulti;
+    uint64_t uc_promisc;
+    uint64_t vlan_promisc;
+} VmqnicPoolMasks;
+
+#define VMQNIC_MAC_HASH_BITS        11
+
 typedef struct VmqnicVecTimer {
     VmqnicState *s;
     QEMUTimer *timer;
@@ -128,9 +141,19 @@ struct VmqnicState {
     VmqnicMacFilter mac_filters[VMQNIC_MAX_MAC_FILTERS];
     VmqnicVlanFilter vlan_filters[VMQNIC_MAX_VLAN_FILTERS];
 
+    /* Indexes of the filter tables (rebuilt when the driver writes them) */
+    uint16_t mac_hash[1 << VMQNIC_MAC_HASH_BITS];   /* entry + 1, 0: none */
+    uint16_t mac_next[VMQNIC_MAX_MAC_FILTERS];
+    uint64_t vid_pools[VMQNIC_VLAN_IDS];    /* pools that accept a VID */
+    uint64_t vlanf_pools[VMQNIC_VLAN_IDS];  /* VLAN filter table's part */
+    VmqnicPoolMasks masks;
+    struct NetRxPkt *rx_pkt;
+    uint8_t *rx_scratch;
+
     /* Datapath */
     QEMUBH *tx_bh;
     struct NetTxPkt *tx_pkt;
+    uint8_t *tx_scratch;
     uint32_t tx_pending[VMQNIC_QUEUE_WORDS];
     QSIMPLEQ_HEAD(, VmqnicHeldFrame) rx_backlog[VMQNIC_MAX_QUEUES];
     uint32_t rx_backlog_len[VMQNIC_MAX_QUEUES];
@@ -160,6 +183,21 @@ void vmqnic_tx_kick_all(VmqnicState *s);
 void vmqnic_rx_queue_put(VmqnicState *s, unsigned q, const uint8_t *buf,
                          size_t size, const VmqnicRxInfo *info);
 void vmqnic_rx_refill(VmqnicState *s, unsigned q);
+
+/* vmqnic-filter.c */
+void vmqnic_filter_init(VmqnicState *s);
+void vmqnic_filter_exit(VmqnicState *s);
+void vmqnic_filters_rebuild(VmqnicState *s);
+void vmqnic_mac_index_rebuild(VmqnicState *s);
+void vmqnic_vlan_index_rebuild(VmqnicState *s);
+void vmqnic_vlan_index_update(VmqnicState *s, unsigned word);
+void vmqnic_pool_masks_rebuild(VmqnicState *s);
+uint64_t vmqnic_mac_lookup(VmqnicState *s, const uint8_t *mac, bool tagged,
+                           uint16_t vid);
+uint64_t vmqnic_rx_classify(VmqnicState *s, const uint8_t *buf, size_t size,
+                            int src_pool);
+bool vmqnic_tx_spoofed(VmqnicState *s, unsigned pool, const uint8_t *l2,
+                       size_t len);
 
 /* vmqnic-irq.c */
 void vmqnic_irq_init(VmqnicState *s);
