@@ -44,7 +44,8 @@ if [ ! -f "$OUT/build.ninja" ] ||
 fi
 
 ninja -C "$OUT" qemu-system-x86_64 tests/qtest/qos-test \
-    tests/qtest/vmqnic-machine-test tests/qtest/vmqnic-datapath-test
+    tests/qtest/vmqnic-machine-test tests/qtest/vmqnic-datapath-test \
+    tests/qtest/vmqnic-vmdq-test
 
 # A binary run from the build tree looks for firmware below qemu-bundle/;
 # point the firmware folders there at Debian's firmware packages.

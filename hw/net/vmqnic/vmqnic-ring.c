@@ -236,9 +236,9 @@ typedef struct VmqnicTxSwitch {
  * other pools first.  Unicast that a local pool took stays inside;
  * everything else goes to the wire as well.
  */
-static void vmqnic_tx_switch(void *opaque, const struct iovec *virt_hdr,
-                             int virt_iov_cnt, const struct iovec *iov,
-                             int iov_cnt)
+static void vmqnic_tx_switch(void *opaque, const struct iovec *iov,
+                             int iov_cnt, const struct iovec *virt_iov,
+                             int virt_iov_cnt)
 {
     VmqnicTxSwitch *sw = opaque;
     VmqnicState *s = sw->s;

@@ -121,6 +121,7 @@ static ssize_t vmqnic_receive(NetClientState *nc, const uint8_t *buf,
     VmqnicState *s = qemu_get_nic_opaque(nc);
     uint8_t min_frame[VMQNIC_MIN_FRAME];
 
+    s->stats[VMQNIC_STAT_RX_FRAMES]++;
     if (!(s->ctrl & R_CTRL_RX_EN_MASK) || size < ETH_HLEN) {
         s->stats[VMQNIC_STAT_RX_DROPS]++;
         trace_vmqnic_rx_drop(size);

@@ -161,6 +161,7 @@ enum {
     VMQNIC_STAT_SPOOF_DROPS,
     VMQNIC_STAT_GUEST_ERRS,
     VMQNIC_STAT_IRQS,
+    VMQNIC_STAT_RX_FRAMES,      /* every frame from the wire, before filters */
     VMQNIC_NUM_STATS
 };
 
