@@ -45,7 +45,7 @@ fi
 
 ninja -C "$OUT" qemu-system-x86_64 tests/qtest/qos-test \
     tests/qtest/vmqnic-machine-test tests/qtest/vmqnic-datapath-test \
-    tests/qtest/vmqnic-vmdq-test
+    tests/qtest/vmqnic-vmdq-test tests/qtest/vmqnic-offload-test
 
 # A binary run from the build tree looks for firmware below qemu-bundle/;
 # point the firmware folders there at Debian's firmware packages.

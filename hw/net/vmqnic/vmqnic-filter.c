@@ -272,6 +272,21 @@ static uint8_t frame_ptype(struct NetRxPkt *pkt, bool tagged)
     return ptype;
 }
 
+/* Receive checksum validation: checked, and bad, bits for L3 and L4 */
+static uint16_t rx_csum_status(struct NetRxPkt *pkt)
+{
+    uint16_t status = 0;
+    bool valid;
+
+    if (net_rx_pkt_validate_l3_csum(pkt, &valid)) {
+        status |= VMQNIC_RXD_STA_L3CK | (valid ? 0 : VMQNIC_RXD_STA_L3ERR);
+    }
+    if (net_rx_pkt_validate_l4_csum(pkt, &valid)) {
+        status |= VMQNIC_RXD_STA_L4CK | (valid ? 0 : VMQNIC_RXD_STA_L4ERR);
+    }
+    return status;
+}
+
 /* The queue of pool @p for this frame: RSS over its queues, or its first */
 static unsigned pool_queue(VmqnicState *s, unsigned p, VmqnicRxInfo *info)
 {
@@ -369,6 +384,7 @@ uint64_t vmqnic_rx_classify(VmqnicState *s, const uint8_t *buf, size_t size,
 
     net_rx_pkt_attach_data(s->rx_pkt, buf, size, false);
     info.ptype = frame_ptype(s->rx_pkt, tagged);
+    info.status |= rx_csum_status(s->rx_pkt);
 
     while (pools) {
         unsigned p = ctz64(pools);

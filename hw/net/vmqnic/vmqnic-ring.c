@@ -13,6 +13,7 @@
 #include "net/eth.h"
 #include "hw/net/net_tx_pkt.h"
 #include "qemu/iov.h"
+#include "standard-headers/linux/virtio_net.h"
 #include "vmqnic.h"
 #include "trace.h"
 
@@ -224,42 +225,148 @@ static size_t tx_peek(VmqnicState *s, const VmqnicTxDesc *desc, unsigned n,
     return done;
 }
 
-typedef struct VmqnicTxSwitch {
+/* What the per-segment send callback needs to know about the frame */
+typedef struct VmqnicTxSend {
     VmqnicState *s;
     NetClientState *nc;
     unsigned pool;
     bool dropped;
-} VmqnicTxSwitch;
+    /* TSO: segments still to come, and where the last one gets FIN/PSH */
+    unsigned segs_left;
+    size_t l4_off;
+    uint8_t fin_psh;
+} VmqnicTxSend;
 
 /*
- * Internal VM-to-VM switch: each (segmented) frame is offered to the
- * other pools first.  Unicast that a local pool took stays inside;
- * everything else goes to the wire as well.
+ * net_tx_pkt's software segmentation clears FIN and PSH in every segment;
+ * hardware keeps them in the last one.  Put them back, fixing the TCP
+ * checksum incrementally (RFC 1624).
  */
-static void vmqnic_tx_switch(void *opaque, const struct iovec *iov,
-                             int iov_cnt, const struct iovec *virt_iov,
-                             int virt_iov_cnt)
+static void tso_last_flags(uint8_t *frame, size_t len, size_t l4,
+                           uint8_t fin_psh)
 {
-    VmqnicTxSwitch *sw = opaque;
-    VmqnicState *s = sw->s;
+    uint16_t old, new;
+    uint32_t sum;
+
+    if (!fin_psh || l4 + 18 > len) {
+        return;
+    }
+    old = lduw_be_p(frame + l4 + 12);
+    frame[l4 + 13] |= fin_psh;
+    new = lduw_be_p(frame + l4 + 12);
+    sum = (uint16_t)~lduw_be_p(frame + l4 + 16) + (uint16_t)~old + new;
+    sum = (sum & 0xffff) + (sum >> 16);
+    sum = (sum & 0xffff) + (sum >> 16);
+    stw_be_p(frame + l4 + 16, ~sum);
+}
+
+/*
+ * Send one (segmented) frame.  With the internal VM-to-VM switch on, it
+ * is first offered to the other pools: unicast that a local pool took
+ * stays inside, everything else goes to the wire as well.
+ */
+static void vmqnic_tx_segment(void *opaque, const struct iovec *iov,
+                              int iov_cnt, const struct iovec *virt_iov,
+                              int virt_iov_cnt)
+{
+    VmqnicTxSend *tx = opaque;
+    VmqnicState *s = tx->s;
     size_t len = iov_to_buf(iov, iov_cnt, 0, s->tx_scratch,
                             VMQNIC_MAX_FRAME);
     uint64_t local = 0;
 
-    if (len >= ETH_HLEN) {
-        local = vmqnic_rx_classify(s, s->tx_scratch, len, sw->pool);
+    if (tx->segs_left && --tx->segs_left == 0) {
+        tso_last_flags(s->tx_scratch, len, tx->l4_off, tx->fin_psh);
     }
-    if (local) {
-        s->stats[VMQNIC_STAT_LOOPBACK]++;
-        if (!is_multicast_ether_addr(s->tx_scratch)) {
-            return;
+    if ((s->vmdq_ctrl & R_VMDQ_CTRL_LOOPBACK_EN_MASK) && len >= ETH_HLEN) {
+        local = vmqnic_rx_classify(s, s->tx_scratch, len, tx->pool);
+        if (local) {
+            s->stats[VMQNIC_STAT_LOOPBACK]++;
+            if (!is_multicast_ether_addr(s->tx_scratch)) {
+                return;
+            }
         }
     }
     if (vmqnic_link_up(s)) {
-        qemu_sendv_packet(sw->nc, iov, iov_cnt);
+        qemu_send_packet(tx->nc, s->tx_scratch, len);
     } else if (!local) {
-        sw->dropped = true;
+        tx->dropped = true;
     }
+}
+
+/* Remember what TSO's last segment must carry (see tso_last_flags) */
+static void tso_prepare(VmqnicState *s, const VmqnicTxDesc *desc, unsigned n,
+                        size_t total, VmqnicTxSend *tx)
+{
+    struct virtio_net_hdr *vh = net_tx_pkt_get_vhdr(s->tx_pkt);
+    size_t grown = net_tx_pkt_get_total_len(s->tx_pkt) - total;
+    uint8_t hdr[VMQNIC_TSO_HDR_MAX];
+    size_t payload;
+
+    if (vh->gso_type == VIRTIO_NET_HDR_GSO_NONE || !vh->gso_size) {
+        return;
+    }
+    payload = net_tx_pkt_get_total_len(s->tx_pkt) - vh->hdr_len;
+    tx->segs_left = DIV_ROUND_UP(payload, vh->gso_size);
+    tx->l4_off = vh->csum_start;
+    /* The guest's own flags, before a VLAN tag the device inserted */
+    if (tx->l4_off - grown + 14 <= sizeof(hdr) &&
+        tx_peek(s, desc, n, hdr, tx->l4_off - grown + 14) ==
+        tx->l4_off - grown + 14) {
+        tx->fin_psh = hdr[tx->l4_off - grown + 13] & (TH_FIN | TH_PUSH);
+    }
+}
+
+/*
+ * VLAN insertion and checksum / segmentation requests of the frame's
+ * first descriptor, prepared in net_tx_pkt's virtio-net header; the send
+ * does them in software.
+ */
+static unsigned tx_offloads(VmqnicState *s, unsigned pool,
+                            const VmqnicTxDesc *first, const uint8_t *hdr,
+                            size_t hdr_len)
+{
+    uint8_t cmd = first->cmd;
+    bool tso = cmd & VMQNIC_TXD_CMD_TSO;
+    bool l4cs = (cmd & VMQNIC_TXD_CMD_L4CS) || tso;
+    uint16_t mss = le16_to_cpu(first->mss);
+    uint16_t proto = hdr_len >= ETH_HLEN ? lduw_be_p(hdr + 12) : 0;
+    struct virtio_net_hdr *vh;
+
+    if (proto == ETH_P_VLAN && hdr_len >= ETH_HLEN + 4) {
+        proto = lduw_be_p(hdr + 16);
+    }
+    /* A port VLAN wins over the descriptor's tag */
+    if (s->pools[pool].defvlan & R_POOL_DEFVLAN_INSERT_MASK) {
+        net_tx_pkt_setup_vlan_header_ex(s->tx_pkt,
+                                        FIELD_EX32(s->pools[pool].defvlan,
+                                                   POOL_DEFVLAN, TCI),
+                                        ETH_P_VLAN);
+    } else if (cmd & VMQNIC_TXD_CMD_VLE) {
+        net_tx_pkt_setup_vlan_header_ex(s->tx_pkt, le16_to_cpu(first->vlan),
+                                        ETH_P_VLAN);
+    }
+    if ((cmd & VMQNIC_TXD_CMD_IPCS) && proto != ETH_P_IP) {
+        return VMQNIC_ERR_BAD_OFFLOAD;
+    }
+    if (tso && (mss < VMQNIC_TSO_MSS_MIN || mss > VMQNIC_TSO_MSS_MAX)) {
+        return VMQNIC_ERR_BAD_OFFLOAD;
+    }
+    if (l4cs) {
+        if (!net_tx_pkt_build_vheader(s->tx_pkt, tso, true, mss)) {
+            return VMQNIC_ERR_BAD_OFFLOAD;
+        }
+        vh = net_tx_pkt_get_vhdr(s->tx_pkt);
+        if (!(vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) ||
+            (tso && vh->gso_type != VIRTIO_NET_HDR_GSO_TCPV4 &&
+             vh->gso_type != VIRTIO_NET_HDR_GSO_TCPV6)) {
+            return VMQNIC_ERR_BAD_OFFLOAD;   /* not TCP / UDP */
+        }
+    }
+    if (cmd & VMQNIC_TXD_CMD_IPCS) {
+        net_tx_pkt_update_ip_hdr_checksum(s->tx_pkt);
+    }
+    return VMQNIC_ERR_NONE;
 }
 
 /*
@@ -275,6 +382,8 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
     unsigned pool = q >> FIELD_EX32(s->vmdq_ctrl, VMDQ_CTRL, QPP_LOG2);
     unsigned code = VMQNIC_ERR_NONE;
     uint8_t hdr[ETH_HLEN + 4];
+    size_t hdr_len = 0;
+    bool raw = false;
     size_t total = 0;
     unsigned i;
 
@@ -295,16 +404,32 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
         }
         total += len;
     }
-    if (code == VMQNIC_ERR_NONE && total > VMQNIC_MAX_FRAME) {
+    if (code == VMQNIC_ERR_NONE &&
+        total > ((desc[0].cmd & VMQNIC_TXD_CMD_TSO) ? VMQNIC_TSO_MAX
+                                                   : VMQNIC_MAX_FRAME)) {
         code = VMQNIC_ERR_TOO_BIG;
     }
     if (code == VMQNIC_ERR_NONE && !net_tx_pkt_parse(s->tx_pkt)) {
-        code = VMQNIC_ERR_BAD_DESC;
+        /*
+         * Headers too short to parse: fine for a plain frame, which goes
+         * out as it is, but no offload can work on it.
+         */
+        if ((desc[0].cmd & VMQNIC_TXD_CMD_OFFLOADS) ||
+            (s->pools[pool].defvlan & R_POOL_DEFVLAN_INSERT_MASK)) {
+            code = VMQNIC_ERR_BAD_OFFLOAD;
+        } else {
+            raw = true;
+        }
+    }
+    if (code == VMQNIC_ERR_NONE) {
+        hdr_len = tx_peek(s, desc, n, hdr, sizeof(hdr));
+        if (!raw) {
+            code = tx_offloads(s, pool, &desc[0], hdr, hdr_len);
+        }
     }
 
     if (code == VMQNIC_ERR_NONE &&
-        vmqnic_tx_spoofed(s, pool, hdr,
-                          tx_peek(s, desc, n, hdr, sizeof(hdr)))) {
+        vmqnic_tx_spoofed(s, pool, hdr, hdr_len)) {
         qp->stats[VMQNIC_QSTAT_TX_DROPS]++;
         s->stats[VMQNIC_STAT_TX_DROPS]++;
         code = VMQNIC_ERR_SPOOF;
@@ -315,27 +440,32 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
                            "TX queue %u: frame of %u descriptors, %zu bytes "
                            "rejected", q, n, total);
     } else {
-        VmqnicTxSwitch sw = {
+        VmqnicTxSend tx = {
             .s = s,
             .nc = qemu_get_subqueue(s->nic, q % MAX(s->conf.peers.queues, 1)),
             .pool = pool,
         };
 
-        if (s->pools[pool].defvlan & R_POOL_DEFVLAN_INSERT_MASK) {
-            net_tx_pkt_setup_vlan_header_ex(s->tx_pkt,
-                                            FIELD_EX32(s->pools[pool].defvlan,
-                                                       POOL_DEFVLAN, TCI),
-                                            ETH_P_VLAN);
-        }
         trace_vmqnic_tx_frame(q, n, total);
-        if (s->vmdq_ctrl & R_VMDQ_CTRL_LOOPBACK_EN_MASK) {
-            net_tx_pkt_send_custom(s->tx_pkt, false, vmqnic_tx_switch, &sw);
-        } else if (vmqnic_link_up(s)) {
-            net_tx_pkt_send(s->tx_pkt, sw.nc);
+        if (raw) {
+            if (vmqnic_link_up(s) &&
+                tx_peek(s, desc, n, s->tx_scratch, total) == total) {
+                qemu_send_packet(tx.nc, s->tx_scratch, total);
+            } else {
+                tx.dropped = true;
+            }
         } else {
-            sw.dropped = true;
+            tso_prepare(s, desc, n, total, &tx);
+            if (!net_tx_pkt_send_custom(s->tx_pkt, false, vmqnic_tx_segment,
+                                        &tx)) {
+                code = VMQNIC_ERR_BAD_OFFLOAD;      /* TSO over 64 KiB */
+                qp->stats[VMQNIC_QSTAT_TX_ERRS]++;
+                s->stats[VMQNIC_STAT_TX_ERRS]++;
+            }
         }
-        if (sw.dropped) {
+        if (code != VMQNIC_ERR_NONE) {
+            /* counted above */
+        } else if (tx.dropped) {
             qp->stats[VMQNIC_QSTAT_TX_DROPS]++;
             s->stats[VMQNIC_STAT_TX_DROPS]++;
         } else {

@@ -52,7 +52,10 @@
 #define VMQNIC_MIN_FRAME            60
 #define VMQNIC_DEFAULT_MAX_FRAME    1522
 #define VMQNIC_TX_MAX_DESC_PER_FRAME 64
-#define VMQNIC_TSO_MAX              65535
+#define VMQNIC_TSO_MAX              (65535 + 18) /* IP datagram + L2 */
+#define VMQNIC_TSO_MSS_MIN          64
+#define VMQNIC_TSO_HDR_MAX          256     /* L2 + L3 + L4 headers */
+#define VMQNIC_TSO_MSS_MAX          (VMQNIC_MAX_FRAME - 54)
 #define VMQNIC_RSS_KEY_SIZE         40
 #define VMQNIC_RSS_RETA_SIZE        128
 #define VMQNIC_MTA_BITS             4096
@@ -343,6 +346,8 @@ typedef struct VmqnicTxDesc {
 #define VMQNIC_TXD_CMD_L4CS         (1 << 3)
 #define VMQNIC_TXD_CMD_TSO          (1 << 4)
 #define VMQNIC_TXD_CMD_VLE          (1 << 5)
+#define VMQNIC_TXD_CMD_OFFLOADS     (VMQNIC_TXD_CMD_IPCS | VMQNIC_TXD_CMD_L4CS | \
+                                     VMQNIC_TXD_CMD_TSO | VMQNIC_TXD_CMD_VLE)
 #define VMQNIC_TXD_STA_DD           (1 << 0)
 #define VMQNIC_TXD_STA_ERR          (1 << 1)
 #define VMQNIC_TXD_STA_ERRCODE_SHIFT 4

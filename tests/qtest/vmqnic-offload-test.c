@@ -1,0 +1,462 @@
+/*
+ * QTest testcases for vmqnic offloads: TX IPv4 header checksum, TCP/UDP
+ * checksum over IPv4 and IPv6, TSO, VLAN insertion; RX checksum
+ * validation; jumbo frames; rejected offload requests.
+ *
+ * Frames captured at the socket netdev are checked by a parser of this
+ * file (its own checksum code, its own TSO reassembly), not by the code
+ * the device uses.
+ *
+ * Copyright (c) 2026 The vmqnic developers
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "libqtest.h"
+#include "libqos/vmqnic-wire.h"
+#include "hw/net/vmqnic_regs.h"
+
+#define RING            64
+#define TXQ             1
+#define MSS             1000
+
+static const uint8_t dst_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
+static const uint8_t src_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+
+/* RFC 1071 one's complement sum, written out for this test */
+static uint32_t sum16(const uint8_t *p, size_t len, uint32_t sum)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < len; i += 2) {
+        sum += (p[i] << 8) | p[i + 1];
+    }
+    if (len & 1) {
+        sum += p[len - 1] << 8;
+    }
+    return sum;
+}
+
+static uint16_t fold(uint32_t sum)
+{
+    while (sum >> 16) {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    return sum;
+}
+
+typedef struct Parsed {
+    size_t l3, l4, payload, len;
+    bool v6, tagged;
+    uint16_t tci;
+    uint8_t proto;
+} Parsed;
+
+static Parsed parse(const uint8_t *f, size_t len)
+{
+    Parsed p = { .l3 = 14, .len = len };
+    uint16_t type = lduw_be_p(f + 12);
+
+    if (type == 0x8100) {
+        p.tagged = true;
+        p.tci = lduw_be_p(f + 14);
+        type = lduw_be_p(f + 16);
+        p.l3 = 18;
+    }
+    p.v6 = type == 0x86dd;
+    if (p.v6) {
+        p.proto = f[p.l3 + 6];
+        p.l4 = p.l3 + 40;
+    } else {
+        g_assert_cmphex(type, ==, 0x0800);
+        p.proto = f[p.l3 + 9];
+        p.l4 = p.l3 + (f[p.l3] & 0xf) * 4;
+    }
+    p.payload = p.l4 + (p.proto == 6 ? (f[p.l4 + 12] >> 4) * 4 : 8);
+    return p;
+}
+
+/* Check every checksum of a frame the way a receiver would */
+static void check_csums(const uint8_t *f, size_t len)
+{
+    Parsed p = parse(f, len);
+    size_t l4len;
+    uint32_t sum;
+
+    if (p.v6) {
+        l4len = lduw_be_p(f + p.l3 + 4);
+        g_assert_cmpuint(p.l3 + 40 + l4len, ==, len);
+        sum = sum16(f + p.l3 + 8, 32, 0);
+    } else {
+        size_t ihl = (f[p.l3] & 0xf) * 4;
+
+        g_assert_cmphex(fold(sum16(f + p.l3, ihl, 0)), ==, 0xffff);
+        g_assert_cmpuint(p.l3 + lduw_be_p(f + p.l3 + 2), ==, len);
+        l4len = lduw_be_p(f + p.l3 + 2) - ihl;
+        sum = sum16(f + p.l3 + 12, 8, 0);
+    }
+    sum += p.proto + l4len;
+    g_assert_cmphex(fold(sum16(f + p.l4, l4len, sum)), ==, 0xffff);
+}
+
+/* TCP or UDP over IPv4 or IPv6 with @plen payload bytes, no checksums */
+static size_t build(uint8_t *f, bool v6, uint8_t proto, size_t plen,
+                    uint32_t seq)
+{
+    size_t l3 = 14, l4 = v6 ? 54 : 34, hl = proto == 6 ? 20 : 8, i;
+
+    memset(f, 0, l4 + hl);
+    memcpy(f, dst_mac, 6);
+    memcpy(f + 6, src_mac, 6);
+    if (v6) {
+        stw_be_p(f + 12, 0x86dd);
+        f[l3] = 0x60;
+        stw_be_p(f + l3 + 4, hl + plen);
+        f[l3 + 6] = proto;
+        f[l3 + 7] = 64;
+        f[l3 + 8] = 0xfd;
+        f[l3 + 23] = 1;
+        f[l3 + 24] = 0xfd;
+        f[l3 + 39] = 2;
+    } else {
+        stw_be_p(f + 12, 0x0800);
+        f[l3] = 0x45;
+        stw_be_p(f + l3 + 2, 20 + hl + plen);
+        stw_be_p(f + l3 + 4, 0x1234);
+        f[l3 + 8] = 64;
+        f[l3 + 9] = proto;
+        stl_be_p(f + l3 + 12, 0x0a000001);
+        stl_be_p(f + l3 + 16, 0x0a000002);
+    }
+    stw_be_p(f + l4, 40000);
+    stw_be_p(f + l4 + 2, 5001);
+    if (proto == 6) {
+        stl_be_p(f + l4 + 4, seq);
+        stl_be_p(f + l4 + 8, 77);
+        f[l4 + 12] = 0x50;
+        f[l4 + 13] = 0x18 | 0x01;      /* ACK PSH FIN */
+        stw_be_p(f + l4 + 14, 512);
+    } else {
+        stw_be_p(f + l4 + 4, hl + plen);
+    }
+    for (i = 0; i < plen; i++) {
+        f[l4 + hl + i] = (uint8_t)(i * 13 + (i >> 8));
+    }
+    return l4 + hl + plen;
+}
+
+static QVmqnicWire *start(void)
+{
+    QVmqnicWire *n = vw_start("");
+
+    vw_queue_setup(n, TXQ, 1, RING, 0);
+    return n;
+}
+
+/*
+ * Send one frame from TXQ with the given offload request, in buffers of
+ * at most 4 KiB; returns the write-back STA of its last descriptor.
+ */
+static uint8_t tx(QVmqnicWire *n, const uint8_t *f, size_t len, uint8_t cmd,
+                  uint16_t mss, uint16_t vlan)
+{
+    uint32_t tail = vw_rd(n, VMQNIC_TXQ_REG(TXQ, A_Q_TAIL));
+    uint64_t buf = guest_alloc(&n->alloc, len);
+    size_t off = 0;
+    uint32_t last = tail;
+
+    qtest_memwrite(n->qts, buf, f, len);
+    while (off < len) {
+        size_t chunk = MIN(len - off, 4096);
+        VmqnicTxDesc d = {
+            .addr = cpu_to_le64(buf + off),
+            .len = cpu_to_le16(chunk),
+            .cmd = off ? 0 : cmd,
+            .vlan = cpu_to_le16(vlan),
+            .mss = cpu_to_le16(mss),
+        };
+
+        if (off + chunk == len) {
+            d.cmd |= VMQNIC_TXD_CMD_EOP | VMQNIC_TXD_CMD_RS;
+        }
+        last = tail;
+        qtest_memwrite(n->qts, n->tx_ring[TXQ] + tail * VMQNIC_DESC_SIZE, &d,
+                       sizeof(d));
+        tail = (tail + 1) % RING;
+        off += chunk;
+    }
+    vw_wr(n, VMQNIC_TXQ_REG(TXQ, A_Q_TAIL), tail);
+    WAIT_FOR(n, vw_tx_sta(n, TXQ, last) & VMQNIC_TXD_STA_DD);
+    guest_free(&n->alloc, buf);
+    return vw_tx_sta(n, TXQ, last);
+}
+
+static void test_csum(bool v6, uint8_t proto)
+{
+    QVmqnicWire *n = start();
+    g_autofree uint8_t *f = g_malloc(2048);
+    g_autofree uint8_t *got = g_malloc(2048);
+    size_t len = build(f, v6, proto, 700, 1), glen;
+    uint8_t cmd = VMQNIC_TXD_CMD_L4CS | (v6 ? 0 : VMQNIC_TXD_CMD_IPCS);
+
+    g_assert_cmphex(tx(n, f, len, cmd, 0, 0), ==, VMQNIC_TXD_STA_DD);
+    glen = vw_recv(n, got, 2048);
+    g_assert_cmpuint(glen, ==, len);
+    check_csums(got, glen);
+    /* only the checksum fields changed */
+    g_assert_cmpmem(got, 24, f, 24);
+    vw_stop(n);
+}
+
+static void test_csum_tcp4(void)
+{
+    test_csum(false, 6);
+}
+
+static void test_csum_udp4(void)
+{
+    test_csum(false, 17);
+}
+
+static void test_csum_tcp6(void)
+{
+    test_csum(true, 6);
+}
+
+static void test_csum_udp6(void)
+{
+    test_csum(true, 17);
+}
+
+/* Segment 8000 bytes at MSS 1000 and put the stream back together */
+static void test_tso(bool v6, bool vlan)
+{
+    QVmqnicWire *n = start();
+    const size_t plen = 8000;
+    g_autofree uint8_t *f = g_malloc(plen + 100);
+    g_autofree uint8_t *stream = g_malloc(plen);
+    uint8_t got[2048];
+    size_t len = build(f, v6, 6, plen, 1000000), done = 0;
+    unsigned seg = 0;
+    Parsed o = parse(f, len);
+
+    g_assert_cmphex(tx(n, f, len, VMQNIC_TXD_CMD_TSO |
+                       (v6 ? 0 : VMQNIC_TXD_CMD_IPCS) |
+                       (vlan ? VMQNIC_TXD_CMD_VLE : 0), MSS,
+                       vlan ? 0x2064 : 0), ==, VMQNIC_TXD_STA_DD);
+    while (done < plen) {
+        size_t glen = vw_recv(n, got, sizeof(got));
+        Parsed p = parse(got, glen);
+        size_t pl = glen - p.payload;
+
+        g_assert_cmpuint(p.tagged, ==, vlan);
+        if (vlan) {
+            g_assert_cmphex(p.tci, ==, 0x2064);
+        }
+        check_csums(got, glen);
+        g_assert_cmpuint(pl, ==, MIN(MSS, plen - done));
+        g_assert_cmpuint(ldl_be_p(got + p.l4 + 4), ==, 1000000 + done);
+        if (!v6) {
+            g_assert_cmphex(lduw_be_p(got + p.l3 + 4), ==, 0x1234 + seg);
+        }
+        /* FIN and PSH only on the last segment */
+        g_assert_cmphex(got[p.l4 + 13] & 0x09, ==,
+                        done + pl == plen ? 0x09 : 0);
+        g_assert_cmphex(got[p.l4 + 13] & 0x10, ==, 0x10);
+        memcpy(stream + done, got + p.payload, pl);
+        done += pl;
+        seg++;
+    }
+    g_assert_cmpuint(seg, ==, plen / MSS);
+    g_assert_cmpmem(stream, plen, f + o.payload, plen);
+    g_assert_cmpuint(vw_qstat(n, TXQ, VMQNIC_QSTAT_TX_PKTS), ==, 1);
+    vw_stop(n);
+}
+
+static void test_tso4(void)
+{
+    test_tso(false, false);
+}
+
+static void test_tso6(void)
+{
+    test_tso(true, false);
+}
+
+static void test_tso4_vlan(void)
+{
+    test_tso(false, true);
+}
+
+static void test_tso6_vlan(void)
+{
+    test_tso(true, true);
+}
+
+static void test_vlan_insert(void)
+{
+    QVmqnicWire *n = start();
+    uint8_t f[128], got[256];
+    size_t len = build(f, false, 17, 50, 0);
+
+    g_assert_cmphex(tx(n, f, len, VMQNIC_TXD_CMD_VLE, 0, 0xa07b), ==,
+                    VMQNIC_TXD_STA_DD);
+    g_assert_cmpuint(vw_recv(n, got, sizeof(got)), ==, len + 4);
+    g_assert_cmpmem(got, 12, f, 12);
+    g_assert_cmphex(lduw_be_p(got + 12), ==, 0x8100);
+    g_assert_cmphex(lduw_be_p(got + 14), ==, 0xa07b);
+    g_assert_cmpmem(got + 16, len - 12, f + 12, len - 12);
+    vw_stop(n);
+}
+
+static void test_bad_requests(void)
+{
+    QVmqnicWire *n = start();
+    const uint8_t bad = VMQNIC_TXD_STA_DD | VMQNIC_TXD_STA_ERR |
+                        VMQNIC_ERR_BAD_OFFLOAD << VMQNIC_TXD_STA_ERRCODE_SHIFT;
+    g_autofree uint8_t *f = g_malloc(VMQNIC_MAX_FRAME + 64);
+    uint8_t got[256];
+    size_t len;
+
+    len = build(f, false, 6, 3000, 0);
+    g_assert_cmphex(tx(n, f, len, VMQNIC_TXD_CMD_TSO, 0, 0), ==, bad);
+    len = build(f, false, 17, 3000, 0);
+    g_assert_cmphex(tx(n, f, len, VMQNIC_TXD_CMD_TSO, MSS, 0), ==, bad);
+    len = build(f, true, 6, 100, 0);
+    g_assert_cmphex(tx(n, f, len, VMQNIC_TXD_CMD_IPCS, 0, 0), ==, bad);
+    /* checksum request on a frame that is not IP */
+    memset(f, 0, 60);
+    stw_be_p(f + 12, 0x0806);
+    g_assert_cmphex(tx(n, f, 60, VMQNIC_TXD_CMD_L4CS, 0, 0), ==, bad);
+    /* headers past the end of the frame */
+    len = build(f, false, 6, 0, 0);
+    g_assert_cmphex(tx(n, f, 30, VMQNIC_TXD_CMD_L4CS, 0, 0), ==, bad);
+    /* a frame over the maximum without TSO */
+    len = build(f, false, 17, VMQNIC_MAX_FRAME - 42 + 1, 0);
+    g_assert_cmphex(tx(n, f, len, 0, 0, 0), ==, VMQNIC_TXD_STA_DD |
+                    VMQNIC_TXD_STA_ERR |
+                    VMQNIC_ERR_TOO_BIG << VMQNIC_TXD_STA_ERRCODE_SHIFT);
+    g_assert_cmpuint(vw_qstat(n, TXQ, VMQNIC_QSTAT_TX_ERRS), ==, 6);
+
+    /* the queue still works, and a short frame without offloads goes */
+    len = build(f, false, 17, 20, 0);
+    g_assert_cmphex(tx(n, f, 30, 0, 0, 0), ==, VMQNIC_TXD_STA_DD);
+    g_assert_cmpuint(vw_recv(n, got, sizeof(got)), ==, 30);
+    g_assert_cmphex(tx(n, f, len, VMQNIC_TXD_CMD_L4CS | VMQNIC_TXD_CMD_IPCS,
+                       0, 0), ==, VMQNIC_TXD_STA_DD);
+    g_assert_cmpuint(vw_recv(n, got, sizeof(got)), ==, len);
+    check_csums(got, len);
+    vw_stop(n);
+}
+
+/* Receive: checksum results in the write-back */
+static void test_rx_csum(void)
+{
+    QVmqnicWire *n = start();
+    uint8_t f[256];
+    size_t len;
+    unsigned i = 0;
+    struct {
+        bool v6;
+        uint8_t proto;
+        int corrupt;     /* 0 none, 1 IP header, 2 L4 */
+        uint16_t want;
+    } cases[] = {
+        { false, 6, 0, VMQNIC_RXD_STA_L3CK | VMQNIC_RXD_STA_L4CK },
+        { false, 17, 0, VMQNIC_RXD_STA_L3CK | VMQNIC_RXD_STA_L4CK },
+        { true, 6, 0, VMQNIC_RXD_STA_L4CK },
+        { true, 17, 0, VMQNIC_RXD_STA_L4CK },
+        { false, 6, 1, VMQNIC_RXD_STA_L3CK | VMQNIC_RXD_STA_L3ERR |
+                       VMQNIC_RXD_STA_L4CK },
+        { false, 6, 2, VMQNIC_RXD_STA_L3CK | VMQNIC_RXD_STA_L4CK |
+                       VMQNIC_RXD_STA_L4ERR },
+        { true, 17, 2, VMQNIC_RXD_STA_L4CK | VMQNIC_RXD_STA_L4ERR },
+    };
+    const uint16_t mask = VMQNIC_RXD_STA_L3CK | VMQNIC_RXD_STA_L4CK |
+                          VMQNIC_RXD_STA_L3ERR | VMQNIC_RXD_STA_L4ERR;
+
+    vw_queue_setup(n, 0, 0, RING, 0);
+    vw_rx_post(n, 0, 0, RING - 1);
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        uint8_t out[256];
+        Parsed p;
+
+        /* let the device fill in good checksums, then break one */
+        len = build(f, cases[i].v6, cases[i].proto, 60, 5);
+        tx(n, f, len, VMQNIC_TXD_CMD_L4CS |
+           (cases[i].v6 ? 0 : VMQNIC_TXD_CMD_IPCS), 0, 0);
+        g_assert_cmpuint(vw_recv(n, out, sizeof(out)), ==, len);
+        p = parse(out, len);
+        if (cases[i].corrupt == 1) {
+            out[p.l3 + 10] ^= 0x55;
+        } else if (cases[i].corrupt == 2) {
+            out[p.l4 + (cases[i].proto == 6 ? 16 : 6)] ^= 0x55;
+        }
+        vw_send(n, out, len);
+        WAIT_FOR(n, vw_qstat(n, 0, VMQNIC_QSTAT_RX_PKTS) == i + 1);
+        g_assert_cmphex(vw_rx_wb(n, 0, i).status & mask, ==, cases[i].want);
+    }
+    /* not IP: nothing checked */
+    memset(f, 0, 60);
+    memcpy(f, dst_mac, 6);
+    stw_be_p(f + 12, 0x88b5);
+    vw_send(n, f, 60);
+    WAIT_FOR(n, vw_qstat(n, 0, VMQNIC_QSTAT_RX_PKTS) == i + 1);
+    g_assert_cmphex(vw_rx_wb(n, 0, i).status & mask, ==, 0);
+    vw_stop(n);
+}
+
+/* The largest frame the device takes, both ways */
+static void test_jumbo(void)
+{
+    QVmqnicWire *n = start();
+    const size_t max = VMQNIC_MAX_FRAME;
+    g_autofree uint8_t *f = g_malloc(max);
+    g_autofree uint8_t *got = g_malloc(max);
+    size_t len = build(f, false, 17, max - 42, 0), i, nd;
+
+    g_assert_cmpuint(len, ==, max);
+    g_assert_cmphex(tx(n, f, len, VMQNIC_TXD_CMD_L4CS | VMQNIC_TXD_CMD_IPCS,
+                       0, 0), ==, VMQNIC_TXD_STA_DD);
+    g_assert_cmpuint(vw_recv(n, got, max), ==, max);
+    check_csums(got, max);
+
+    vw_queue_setup(n, 0, 0, RING, 0);
+    vw_rx_post(n, 0, 0, RING - 1);
+    vw_send(n, got, max);
+    nd = DIV_ROUND_UP(max, VW_BUF_SIZE);
+    WAIT_FOR(n, vw_qstat(n, 0, VMQNIC_QSTAT_RX_PKTS) == 1);
+    g_assert_cmpuint(vw_rd(n, VMQNIC_RXQ_REG(0, A_Q_HEAD)), ==, nd);
+    for (i = 0; i < nd; i++) {
+        size_t l = MIN(VW_BUF_SIZE, max - i * VW_BUF_SIZE);
+
+        qtest_memread(n->qts, n->rx_buf[0] + i * VW_BUF_SIZE,
+                      f + i * VW_BUF_SIZE, l);
+    }
+    g_assert_cmpmem(f, max, got, max);
+    g_assert_cmphex(vw_rx_wb(n, 0, nd - 1).status &
+                    (VMQNIC_RXD_STA_L4CK | VMQNIC_RXD_STA_L4ERR), ==,
+                    VMQNIC_RXD_STA_L4CK);
+    vw_stop(n);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+
+    qtest_add_func("vmqnic/offload/csum-tcp-ipv4", test_csum_tcp4);
+    qtest_add_func("vmqnic/offload/csum-udp-ipv4", test_csum_udp4);
+    qtest_add_func("vmqnic/offload/csum-tcp-ipv6", test_csum_tcp6);
+    qtest_add_func("vmqnic/offload/csum-udp-ipv6", test_csum_udp6);
+    qtest_add_func("vmqnic/offload/tso-ipv4", test_tso4);
+    qtest_add_func("vmqnic/offload/tso-ipv6", test_tso6);
+    qtest_add_func("vmqnic/offload/tso-ipv4-vlan", test_tso4_vlan);
+    qtest_add_func("vmqnic/offload/tso-ipv6-vlan", test_tso6_vlan);
+    qtest_add_func("vmqnic/offload/vlan-insert", test_vlan_insert);
+    qtest_add_func("vmqnic/offload/bad-requests", test_bad_requests);
+    qtest_add_func("vmqnic/offload/rx-csum", test_rx_csum);
+    qtest_add_func("vmqnic/offload/jumbo", test_jumbo);
+
+    return g_test_run();
+}
