@@ -314,6 +314,9 @@ static void test_vector_remap(void)
     g_assert_false(vw_vec_pending(n, 10));
     vw_wr(n, VMQNIC_RXQ_REG(0, A_Q_VEC), R_Q_VEC_VALID_MASK | 30);
     g_assert_true(vw_vec_pending(n, 30));
+    /* ... and the old vector, enabled again, has nothing left to say */
+    vw_wr(n, A_VEC_IMS, BIT(10));
+    g_assert_false(vw_vec_pending(n, 10));
     vw_stop(n);
 }
 

@@ -376,9 +376,14 @@ uint64_t vmqnic_rx_classify(VmqnicState *s, const uint8_t *buf, size_t size,
     if (pools && !(s->vmdq_ctrl & R_VMDQ_CTRL_REPL_EN_MASK)) {
         pools &= -pools;        /* replication off: first pool only */
     }
+    if (!(s->ctrl & R_CTRL_RX_EN_MASK)) {
+        pools = 0;              /* receive is off, for the switch too */
+    }
     trace_vmqnic_rx_classify(size, src_pool, exact, pools);
     if (!pools) {
-        s->stats[VMQNIC_STAT_RX_FILTERED]++;
+        if (src_pool < 0) {
+            s->stats[VMQNIC_STAT_RX_FILTERED]++;
+        }
         return 0;
     }
 
@@ -434,14 +439,19 @@ bool vmqnic_tx_spoofed(VmqnicState *s, unsigned p, const uint8_t *l2,
     if (len < ETH_HLEN) {
         return false;
     }
+    /* The source MAC must be one of the pool's, for the frame's VLAN */
+    if ((pool->defvlan & R_POOL_DEFVLAN_INSERT_MASK) && !tagged) {
+        vid = FIELD_EX32(pool->defvlan, POOL_DEFVLAN, TCI) & VLAN_VID_MASK;
+    }
     if ((pool->ctrl & R_POOL_CTRL_MAC_ANTISPOOF_MASK) &&
-        !(vmqnic_mac_lookup(s, eh->h_source, false, 0) & BIT_ULL(p))) {
+        !(vmqnic_mac_lookup(s, eh->h_source, tagged || vid, vid) &
+          BIT_ULL(p))) {
         spoof = true;
     }
     if ((pool->ctrl & R_POOL_CTRL_VLAN_ANTISPOOF_MASK) && tagged) {
         /* With a port VLAN the guest must not tag at all */
-        if ((pool->defvlan & R_POOL_DEFVLAN_INSERT_MASK) ||
-            !((s->vid_pools[vid] | s->masks.vlan_promisc) & BIT_ULL(p))) {
+        if ((pool->defvlan & R_POOL_DEFVLAN_INSERT_MASK) || (vid &&
+            !((s->vid_pools[vid] | s->masks.vlan_promisc) & BIT_ULL(p)))) {
             spoof = true;
         }
     }

@@ -116,6 +116,41 @@ void vmqnic_vector_signal(VmqnicState *s, unsigned v)
     }
 }
 
+static bool source_on(uint32_t vec_reg, unsigned v)
+{
+    return (vec_reg & R_Q_VEC_VALID_MASK) &&
+           FIELD_EX32(vec_reg, Q_VEC, VECTOR) == v;
+}
+
+/* Does any source mapped to vector @v have its cause bit set? */
+static bool vector_has_cause(VmqnicState *s, unsigned v)
+{
+    unsigned q;
+
+    if (source_on(s->misc_vec, v) && (s->misc_icr & s->misc_ims)) {
+        return true;
+    }
+    for (q = 0; q < s->num_queues; q++) {
+        const VmqnicQueuePair *qp = &s->queues[q];
+
+        if ((source_on(qp->ring[VMQNIC_RX].regs[R_Q_VEC], v) &&
+             (s->rxq_icr[q / 32] & BIT(q % 32))) ||
+            (source_on(qp->ring[VMQNIC_TX].regs[R_Q_VEC], v) &&
+             (s->txq_icr[q / 32] & BIT(q % 32)))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A source left vector @v: drop its pending signal if nothing else needs it */
+void vmqnic_vector_withdraw(VmqnicState *s, unsigned v)
+{
+    if (v < s->num_vectors && !vector_has_cause(s, v)) {
+        s->vec_pending[v / 32] &= ~VEC_BIT(v);
+    }
+}
+
 void vmqnic_irq_flush(VmqnicState *s)
 {
     unsigned w;
@@ -194,11 +229,9 @@ void vmqnic_irq_reset(VmqnicState *s)
     memset(s->vec_next, 0, sizeof(s->vec_next));
     memset(s->rxq_icr, 0, sizeof(s->rxq_icr));
     memset(s->txq_icr, 0, sizeof(s->txq_icr));
+    /* The MSI-X table and PBA are PCI state: only a PCI reset clears them */
     for (v = 0; v < s->num_vectors; v++) {
         timer_del(s->vec_timer[v].timer);
-        if (msix_present(d)) {
-            msix_clr_pending(d, v);
-        }
     }
     pci_set_irq(d, 0);
 }

@@ -39,7 +39,7 @@ static uint64_t pool_mask(VmqnicState *s)
 
 static void reg_read_only(VmqnicState *s, const char *name, hwaddr off)
 {
-    vmqnic_guest_error(s, VMQNIC_ERR_NONE, 0,
+    vmqnic_guest_error(s, VMQNIC_ERR_NONE, VMQNIC_NO_QUEUE,
                        "write to read-only register %s+0x%" HWADDR_PRIx,
                        name, off);
 }
@@ -85,8 +85,7 @@ static bool global_read(VmqnicState *s, unsigned i, hwaddr off,
         *val = s->num_vectors;
         break;
     case A_FEATURES:
-        *val = R_FEATURES_MSIX_MASK | R_FEATURES_MSI_MASK |
-               R_FEATURES_INTX_MASK;
+        *val = VMQNIC_FEATURES;
         break;
     case A_LINK_SPEED:
         *val = s->speed;
@@ -161,7 +160,7 @@ static void vmdq_ctrl_write(VmqnicState *s, uint32_t val)
     unsigned def_pool = FIELD_EX32(val, VMDQ_CTRL, DEF_POOL);
 
     if ((1u << qpp_log2) > s->num_queues || def_pool >= s->num_pools) {
-        vmqnic_guest_error(s, VMQNIC_ERR_BAD_VALUE, 0,
+        vmqnic_guest_error(s, VMQNIC_ERR_BAD_VALUE, VMQNIC_NO_QUEUE,
                            "VMDQ_CTRL 0x%x: %u queues per pool or default "
                            "pool %u out of range", val, 1u << qpp_log2,
                            def_pool);
@@ -220,7 +219,7 @@ static bool global_write(VmqnicState *s, unsigned i, hwaddr off,
         break;
     case A_MISC_VEC:
         if (FIELD_EX32(val, MISC_VEC, VECTOR) >= s->num_vectors) {
-            vmqnic_guest_error(s, VMQNIC_ERR_BAD_VECTOR, 0,
+            vmqnic_guest_error(s, VMQNIC_ERR_BAD_VECTOR, VMQNIC_NO_QUEUE,
                                "MISC_VEC vector %u >= %u",
                                FIELD_EX32(val, MISC_VEC, VECTOR),
                                s->num_vectors);
@@ -337,9 +336,11 @@ static uint32_t queue_where(unsigned q, int dir)
 
 /*
  * Dynamic VMQ: a queue's interrupt moves to another vector.  Later
- * completions signal the new vector; if the queue has a completion the
- * driver has not acknowledged yet (its RXQ_ICR/TXQ_ICR bit), the new
- * vector is signalled too so that no interrupt is lost in the move.
+ * completions signal the new vector.  A completion the driver has not
+ * acknowledged yet (its RXQ_ICR/TXQ_ICR bit is set) moves too: the new
+ * vector is signalled, and a signal still pending on the old vector is
+ * withdrawn unless another source of that vector has a cause set.  So no
+ * event is lost and the old vector does not fire for the queue again.
  */
 static void queue_vec_write(VmqnicState *s, unsigned q, int dir,
                             uint32_t val)
@@ -350,9 +351,14 @@ static void queue_vec_write(VmqnicState *s, unsigned q, int dir,
 
     *reg = val & VMQNIC_Q_VEC_MASK;
     trace_vmqnic_queue_vec(q, dir, old, *reg);
-    if (*reg != old && (*reg & R_Q_VEC_VALID_MASK) &&
-        (icr[q / 32] & BIT(q % 32))) {
+    if (*reg == old || !(icr[q / 32] & BIT(q % 32))) {
+        return;
+    }
+    if (*reg & R_Q_VEC_VALID_MASK) {
         vmqnic_vector_signal(s, FIELD_EX32(*reg, Q_VEC, VECTOR));
+    }
+    if (old & R_Q_VEC_VALID_MASK) {
+        vmqnic_vector_withdraw(s, FIELD_EX32(old, Q_VEC, VECTOR));
     }
 }
 
@@ -402,6 +408,7 @@ static bool queue_write(VmqnicState *s, unsigned q, hwaddr off,
         break;
     case R_Q_VEC:
         if (FIELD_EX32(val, Q_VEC, VECTOR) >= s->num_vectors) {
+            r->regs[R_Q_ERR] = VMQNIC_ERR_BAD_VECTOR;
             vmqnic_guest_error(s, VMQNIC_ERR_BAD_VECTOR, queue_where(q, dir),
                                "queue %u vector %u >= %u", q,
                                FIELD_EX32(val, Q_VEC, VECTOR),
@@ -439,7 +446,7 @@ uint32_t vmqnic_pool_queues(VmqnicState *s, unsigned p)
     unsigned first = p << qpp_log2;
 
     if (first + (1u << qpp_log2) > s->num_queues) {
-        return 0;
+        return 0;               /* not active in this layout */
     }
     return first | (1u << qpp_log2) << R_POOL_QUEUES_COUNT_SHIFT;
 }
@@ -491,7 +498,7 @@ static bool pool_write(VmqnicState *s, unsigned p, hwaddr off, uint32_t val)
         break;
     case A_POOL_MAXFRAME:
         if (val < VMQNIC_MIN_FRAME || val > VMQNIC_MAX_FRAME) {
-            vmqnic_guest_error(s, VMQNIC_ERR_BAD_VALUE, 0,
+            vmqnic_guest_error(s, VMQNIC_ERR_BAD_VALUE, VMQNIC_NO_QUEUE,
                                "pool %u maximum frame %u out of range",
                                p, val);
             break;
@@ -581,6 +588,12 @@ static bool macf_write(VmqnicState *s, unsigned i, hwaddr off, uint32_t val)
         f->pools_hi = val & (pool_mask(s) >> 32);
         break;
     case A_MACF_VLAN:
+        if (FIELD_EX32(val, MACF_VLAN, MODE) > VMQNIC_MACF_VLAN_UNTAGGED) {
+            vmqnic_guest_error(s, VMQNIC_ERR_BAD_VALUE, VMQNIC_NO_QUEUE,
+                               "MAC filter %u: VLAN mode %u", i,
+                               FIELD_EX32(val, MACF_VLAN, MODE));
+            return true;
+        }
         f->vlan = val & VMQNIC_MACF_VLAN_MASK;
         break;
     default:
@@ -683,7 +696,7 @@ static uint64_t vmqnic_mmio_read(void *opaque, hwaddr addr, unsigned size)
         r = vmqnic_region(s, addr, &index, &off);
     }
     if (!r || !r->read(s, index, off, &val)) {
-        vmqnic_guest_error(s, VMQNIC_ERR_NONE, 0,
+        vmqnic_guest_error(s, VMQNIC_ERR_NONE, VMQNIC_NO_QUEUE,
                            "read of undefined register 0x%" HWADDR_PRIx
                            " size %u", addr, size);
         return 0;
@@ -705,7 +718,7 @@ static void vmqnic_mmio_write(void *opaque, hwaddr addr, uint64_t val,
         r = vmqnic_region(s, addr, &index, &off);
     }
     if (!r || !r->write(s, index, off, val)) {
-        vmqnic_guest_error(s, VMQNIC_ERR_NONE, 0,
+        vmqnic_guest_error(s, VMQNIC_ERR_NONE, VMQNIC_NO_QUEUE,
                            "write of undefined register 0x%" HWADDR_PRIx
                            " size %u value 0x%" PRIx64, addr, size, val);
     }

@@ -406,7 +406,7 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
     }
     if (code == VMQNIC_ERR_NONE &&
         total > ((desc[0].cmd & VMQNIC_TXD_CMD_TSO) ? VMQNIC_TSO_MAX
-                                                   : VMQNIC_MAX_FRAME)) {
+                                                   : s->pools[pool].maxframe)) {
         code = VMQNIC_ERR_TOO_BIG;
     }
     if (code == VMQNIC_ERR_NONE && !net_tx_pkt_parse(s->tx_pkt)) {
@@ -489,6 +489,7 @@ static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned budget)
         uint32_t head = r->regs[R_Q_HEAD];
         uint32_t avail = ring_avail(r);
         uint32_t n = MIN(avail, VMQNIC_TX_MAX_DESC_PER_FRAME);
+        bool wrote_back = false;
         unsigned code, eop;
 
         if (!n) {
@@ -525,6 +526,8 @@ static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned budget)
         if (desc[eop].cmd & VMQNIC_TXD_CMD_RS || code != VMQNIC_ERR_NONE) {
             uint8_t sta = VMQNIC_TXD_STA_DD;
 
+            wrote_back = true;
+
             if (code != VMQNIC_ERR_NONE) {
                 sta |= VMQNIC_TXD_STA_ERR |
                        code << VMQNIC_TXD_STA_ERRCODE_SHIFT;
@@ -536,7 +539,9 @@ static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned budget)
         }
         r->regs[R_Q_HEAD] = (head + eop + 1) & (r->regs[R_Q_LEN] - 1);
         budget -= MIN(budget, eop + 1);
-        queue_completed(s, q, VMQNIC_TX);
+        if (wrote_back) {
+            queue_completed(s, q, VMQNIC_TX);
+        }
     }
     return true;
 }

@@ -165,6 +165,7 @@ static void vmqnic_write_config(PCIDevice *d, uint32_t addr, uint32_t val,
     VmqnicState *s = VMQNIC(d);
 
     pci_default_write_config(d, addr, val, len);
+    pcie_cap_flr_write_config(d, addr, val, len);
     /* Leaving INTx mode drops the line; entering it re-evaluates it. */
     vmqnic_intx_update(s);
 }
@@ -190,7 +191,7 @@ static bool vmqnic_check_properties(VmqnicState *s, Error **errp)
                             VMQNIC_MAX_MAC_FILTERS, errp) ||
         !vmqnic_check_range("vlan-filters", s->num_vlan_filters, 0,
                             VMQNIC_MAX_VLAN_FILTERS, errp) ||
-        !vmqnic_check_range("speed", s->speed, 10, 800000, errp)) {
+        !vmqnic_check_range("speed", s->speed, 10, 400000, errp)) {
         return false;
     }
     if (s->num_pools > s->num_queues) {

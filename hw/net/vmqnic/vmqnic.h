@@ -159,6 +159,9 @@ struct VmqnicState {
     uint32_t rx_backlog_len[VMQNIC_MAX_QUEUES];
 };
 
+/* ERR_INFO location of an error that belongs to no queue */
+#define VMQNIC_NO_QUEUE             R_ERR_INFO_QUEUE_MASK
+
 /* vmqnic.c */
 void vmqnic_soft_reset(VmqnicState *s);
 void G_GNUC_PRINTF(4, 5) vmqnic_guest_error(VmqnicState *s, unsigned code,
@@ -208,6 +211,7 @@ void vmqnic_irq_flush(VmqnicState *s);
 void vmqnic_misc_cause(VmqnicState *s, uint32_t causes);
 void vmqnic_misc_enable(VmqnicState *s, uint32_t bits);
 void vmqnic_vector_signal(VmqnicState *s, unsigned vector);
+void vmqnic_vector_withdraw(VmqnicState *s, unsigned vector);
 void vmqnic_vec_enable(VmqnicState *s, unsigned word, uint32_t bits);
 void vmqnic_vec_disable(VmqnicState *s, unsigned word, uint32_t bits);
 void vmqnic_vec_icr_clear(VmqnicState *s, unsigned word, uint32_t bits);
