@@ -12,6 +12,12 @@ shift
 meson test -C "$dir" --print-errorlogs "$@"
 status=$?
 
+if [ ! -f "$dir/meson-logs/testlog.json" ]; then
+    echo
+    echo "the build failed before any test ran"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
 python3 - "$dir/meson-logs/testlog.json" <<'PY'
 import json
 import re

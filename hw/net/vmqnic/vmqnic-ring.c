@@ -155,7 +155,13 @@ void vmqnic_queue_tail(VmqnicState *s, unsigned q, int dir, uint32_t val)
     if (dir == VMQNIC_TX) {
         vmqnic_tx_kick(s, q);
     } else {
+        unsigned i;
+
         vmqnic_rx_refill(s, q);
+        /* A backend that queued frames for us may deliver them now */
+        for (i = 0; i < MAX(s->conf.peers.queues, 1); i++) {
+            qemu_flush_queued_packets(qemu_get_subqueue(s->nic, i));
+        }
     }
 }
 
