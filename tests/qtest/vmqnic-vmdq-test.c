@@ -846,6 +846,66 @@ static void test_reset_filters(void)
     vw_stop(n);
 }
 
+/* Live migration keeps every table: steering is the same afterwards */
+static void test_migration_steering(void)
+{
+    QVmqnicWire *n = start("");
+    uint64_t buf = guest_alloc(&n->alloc, 128);
+    uint8_t f[128], got[128];
+    unsigned i, w;
+    size_t len;
+
+    vmdq_ctrl_set(n, 2 | R_VMDQ_CTRL_VLAN_FILTER_EN_MASK |
+                  R_VMDQ_CTRL_DROP_UNMATCHED_MASK,
+                  R_VMDQ_CTRL_QPP_LOG2_MASK);         /* 32 x 4 */
+    for (i = 4; i < 12; i++) {
+        vw_queue_setup(n, i, 0, RING, R_Q_CTRL_DROP_EN_MASK);
+        vw_rx_post(n, i, 0, RING - 1);
+    }
+    vw_queue_setup(n, 5, 1, RING, 0);
+    pool_ctrl(n, 1, R_POOL_CTRL_RX_EN_MASK | R_POOL_CTRL_TX_EN_MASK |
+              R_POOL_CTRL_ACCEPT_UNTAGGED_MASK | R_POOL_CTRL_RSS_EN_MASK);
+    pool_ctrl(n, 2, R_POOL_CTRL_RX_EN_MASK);
+    set_mac_filter(n, 1, pool_mac(1, 0), BIT_ULL(1), 0);
+    set_mac_filter(n, 2, pool_mac(2, 0), BIT_ULL(2), 0);
+    vw_wr(n, VMQNIC_POOL_VLAN_REG(2, 50 / 32), BIT(50 % 32));
+    rss_setup(n, 1, R_POOL_RSS_TYPES_TCP_IPV4_MASK);
+    for (w = 0; w < VMQNIC_RETA_WORDS; w++) {
+        vw_wr(n, VMQNIC_POOL_REG(1, A_POOL_RETA) + 4 * w, 0x00010203);
+    }
+
+    n = vw_migrate(n, "");
+    frames_in = vw_dstat(n, VMQNIC_STAT_RX_FRAMES);
+
+    for (i = 0; i < ARRAY_SIZE(ms_v4); i++) {
+        uint32_t h = ms_v4[i].hash_l4;
+        unsigned q = 4 + 3 - (h % 128) % 4;
+        uint64_t before = vw_qstat(n, q, VMQNIC_QSTAT_RX_PKTS);
+
+        send_frame(n, f, ip_frame(f, pool_mac(1, 0), &ms_v4[i], false, 6));
+        g_assert_cmpuint(vw_qstat(n, q, VMQNIC_QSTAT_RX_PKTS), ==,
+                         before + 1);
+        g_assert_cmphex(le32_to_cpu(last_wb(n, q).rss_hash), ==, h);
+    }
+    send_to(n, pool_mac(2, 0), 50, 1);
+    g_assert_cmpuint(vw_qstat(n, 8, VMQNIC_QSTAT_RX_PKTS), ==, 1);
+    send_to(n, pool_mac(2, 0), 51, 2);
+    g_assert_cmpuint(vw_qstat(n, 8, VMQNIC_QSTAT_RX_PKTS), ==, 1);
+    send_to(n, pool_mac(9, 0), -1, 3);
+    g_assert_cmpuint(vw_dstat(n, VMQNIC_STAT_RX_UNMATCHED), ==, 1);
+
+    /* and the TX ring carries on where it was */
+    eth_frame(f, other_mac, pool_mac(1, 0), -1, 80, 4);
+    tx_one(n, 5, f, 80, buf);
+    do {
+        /* skip QEMU's post-migration announcements (RARP) */
+        len = vw_recv(n, got, sizeof(got));
+    } while (lduw_be_p(got + 12) == 0x8035);
+    g_assert_cmpuint(len, ==, 80);
+    g_assert_cmpmem(got, 80, f, 80);
+    vw_stop(n);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -862,6 +922,8 @@ int main(int argc, char **argv)
     qtest_add_func("vmqnic/vmdq/anti-spoof", test_anti_spoof);
     qtest_add_func("vmqnic/vmdq/scale", test_scale);
     qtest_add_func("vmqnic/vmdq/reset-filters", test_reset_filters);
+    qtest_add_func("vmqnic/vmdq/migration-steering",
+                   test_migration_steering);
 
     return g_test_run();
 }

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include "qemu/iov.h"
 #include "hw/pci/pci_regs.h"
+#include "qobject/qdict.h"
 #include "vmqnic-wire.h"
 
 
@@ -37,11 +38,11 @@ uint64_t vw_dstat(QVmqnicWire *n, unsigned s)
     return lo | (uint64_t)vw_rd(n, A_STAT_BASE + 8 * s + 4) << 32;
 }
 
-QVmqnicWire *vw_start(const char *extra)
+/* Start QEMU with a vmqnic wired to a new socketpair */
+static QVmqnicWire *vw_launch(const char *extra)
 {
     QVmqnicWire *n = g_new0(QVmqnicWire, 1);
     int sv[2];
-    unsigned p;
 
     g_assert_cmpint(socketpair(PF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
     n->sock = sv[0];
@@ -49,6 +50,12 @@ QVmqnicWire *vw_start(const char *extra)
                          "-device vmqnic,netdev=hs0,addr=04.0,"
                          "mac=52:54:00:12:34:56%s", sv[1], extra);
     close(sv[1]);
+    return n;
+}
+
+/* Find the device and map its BARs (config space writes only) */
+static void vw_attach(QVmqnicWire *n)
+{
     pc_alloc_init(&n->alloc, n->qts, ALLOC_NO_FLAGS);
     n->bus = qpci_new_pc(n->qts, &n->alloc);
     n->dev = qpci_device_find(n->bus, VW_DEVFN);
@@ -56,19 +63,75 @@ QVmqnicWire *vw_start(const char *extra)
     qpci_device_enable(n->dev);
     n->bar = qpci_iomap(n->dev, VMQNIC_MMIO_BAR, NULL);
     qpci_msix_enable(n->dev);
+}
 
+QVmqnicWire *vw_start(const char *extra)
+{
+    QVmqnicWire *n = vw_launch(extra);
+    unsigned p;
+
+    vw_attach(n);
     vw_wr(n, A_CTRL, R_CTRL_RX_EN_MASK | R_CTRL_TX_EN_MASK);
     for (p = 0; p < vw_rd(n, A_NUM_POOLS); p++) {
         vw_wr(n, VMQNIC_POOL_REG(p, A_POOL_CTRL),
-           R_POOL_CTRL_RX_EN_MASK | R_POOL_CTRL_TX_EN_MASK |
-           R_POOL_CTRL_ACCEPT_UNTAGGED_MASK | R_POOL_CTRL_ACCEPT_BCAST_MASK);
+              R_POOL_CTRL_RX_EN_MASK | R_POOL_CTRL_TX_EN_MASK |
+              R_POOL_CTRL_ACCEPT_UNTAGGED_MASK |
+              R_POOL_CTRL_ACCEPT_BCAST_MASK);
         vw_wr(n, VMQNIC_POOL_REG(p, A_POOL_MAXFRAME), VMQNIC_MAX_FRAME);
     }
     /* Enable every vector; the MSI-X entries stay masked (PBA shows) */
-    for (p = 0; p < VMQNIC_VEC_WORDS; p++) {
+    for (p = 0; p < DIV_ROUND_UP(vw_rd(n, A_NUM_VECTORS), 32); p++) {
         vw_wr(n, A_VEC_IMS + 4 * p, UINT32_MAX);
     }
     return n;
+}
+
+static const char *vw_migration_status(QTestState *qts)
+{
+    QDict *rsp = qtest_qmp_assert_success_ref(qts,
+                                              "{'execute': 'query-migrate'}");
+    static char status[32];
+
+    g_strlcpy(status, qdict_get_try_str(rsp, "status") ?: "", sizeof(status));
+    qobject_unref(rsp);
+    return status;
+}
+
+/*
+ * Live-migrate @src (started with @extra) to a new QEMU with its own
+ * wire; @src is stopped and freed.  The guest memory, so the rings and
+ * buffers at the addresses @src recorded, comes along.
+ */
+QVmqnicWire *vw_migrate(QVmqnicWire *src, const char *extra)
+{
+    g_autofree char *tmp = g_dir_make_tmp("vmqnic-mig-XXXXXX", NULL);
+    g_autofree char *sock = g_strdup_printf("%s/sock", tmp);
+    g_autofree char *uri = g_strdup_printf("unix:%s", sock);
+    g_autofree char *args = g_strdup_printf("%s -incoming defer", extra);
+    QVmqnicWire *dst = vw_launch(args);
+    gint64 end = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+
+    qtest_qmp_assert_success(dst->qts,
+                             "{'execute': 'migrate-incoming',"
+                             " 'arguments': {'uri': %s}}", uri);
+    qtest_qmp_assert_success(src->qts,
+                             "{'execute': 'migrate',"
+                             " 'arguments': {'uri': %s}}", uri);
+    while (strcmp(vw_migration_status(dst->qts), "completed")) {
+        g_assert_cmpstr(vw_migration_status(dst->qts), !=, "failed");
+        g_assert(g_get_monotonic_time() < end);
+        g_usleep(5000);
+    }
+    memcpy(dst->rx_ring, src->rx_ring, sizeof(src->rx_ring));
+    memcpy(dst->tx_ring, src->tx_ring, sizeof(src->tx_ring));
+    memcpy(dst->rx_buf, src->rx_buf, sizeof(src->rx_buf));
+    memcpy(dst->rx_len, src->rx_len, sizeof(src->rx_len));
+    memcpy(dst->tx_len, src->tx_len, sizeof(src->tx_len));
+    vw_stop(src);
+    vw_attach(dst);
+    unlink(sock);
+    rmdir(tmp);
+    return dst;
 }
 
 void vw_stop(QVmqnicWire *n)

@@ -48,6 +48,7 @@ uint64_t vw_qstat(QVmqnicWire *n, unsigned q, unsigned s);
 uint64_t vw_dstat(QVmqnicWire *n, unsigned s);
 QVmqnicWire *vw_start(const char *extra);
 void vw_stop(QVmqnicWire *n);
+QVmqnicWire *vw_migrate(QVmqnicWire *src, const char *extra);
 void vw_queue_setup(QVmqnicWire *n, unsigned q, int dir, uint32_t len,
                     uint32_t ctrl);
 void vw_rx_post(QVmqnicWire *n, unsigned q, uint32_t from, uint32_t to);
