@@ -362,7 +362,7 @@ static void test_rx_csum(void)
         uint8_t proto;
         int corrupt;     /* 0 none, 1 IP header, 2 L4 */
         uint16_t want;
-    } cases[] = {
+    } tab[] = {
         { false, 6, 0, VMQNIC_RXD_STA_L3CK | VMQNIC_RXD_STA_L4CK },
         { false, 17, 0, VMQNIC_RXD_STA_L3CK | VMQNIC_RXD_STA_L4CK },
         { true, 6, 0, VMQNIC_RXD_STA_L4CK },
@@ -378,24 +378,26 @@ static void test_rx_csum(void)
 
     vw_queue_setup(n, 0, 0, RING, 0);
     vw_rx_post(n, 0, 0, RING - 1);
-    for (i = 0; i < ARRAY_SIZE(cases); i++) {
-        uint8_t out[256];
+    for (i = 0; i < ARRAY_SIZE(tab); i++) {
+        uint8_t out[256], ipcs;
+        size_t csum_off;
         Parsed p;
 
         /* let the device fill in good checksums, then break one */
-        len = build(f, cases[i].v6, cases[i].proto, 60, 5);
-        tx(n, f, len, VMQNIC_TXD_CMD_L4CS |
-           (cases[i].v6 ? 0 : VMQNIC_TXD_CMD_IPCS), 0, 0);
+        len = build(f, tab[i].v6, tab[i].proto, 60, 5);
+        ipcs = tab[i].v6 ? 0 : VMQNIC_TXD_CMD_IPCS;
+        csum_off = tab[i].proto == 6 ? 16 : 6;
+        tx(n, f, len, VMQNIC_TXD_CMD_L4CS | ipcs, 0, 0);
         g_assert_cmpuint(vw_recv(n, out, sizeof(out)), ==, len);
         p = parse(out, len);
-        if (cases[i].corrupt == 1) {
+        if (tab[i].corrupt == 1) {
             out[p.l3 + 10] ^= 0x55;
-        } else if (cases[i].corrupt == 2) {
-            out[p.l4 + (cases[i].proto == 6 ? 16 : 6)] ^= 0x55;
+        } else if (tab[i].corrupt == 2) {
+            out[p.l4 + csum_off] ^= 0x55;
         }
         vw_send(n, out, len);
         WAIT_FOR(n, vw_qstat(n, 0, VMQNIC_QSTAT_RX_PKTS) == i + 1);
-        g_assert_cmphex(vw_rx_wb(n, 0, i).status & mask, ==, cases[i].want);
+        g_assert_cmphex(vw_rx_wb(n, 0, i).status & mask, ==, tab[i].want);
     }
     /* not IP: nothing checked */
     memset(f, 0, 60);

@@ -224,8 +224,10 @@ static void test_mac_filters(void)
     send_to(n, pool_mac(9, 9), -1, 100);
     g_assert_cmphex(landed(n, snap, 16), ==, BIT_ULL(6) | BIT_ULL(12));
 
-    /* An invalid entry matches nothing: the frame is unmatched and goes
-     * to the default pool (2 here) */
+    /*
+     * An invalid entry matches nothing: the frame is unmatched and goes
+     * to the default pool (2 here)
+     */
     vmdq_ctrl_set(n, 2 << R_VMDQ_CTRL_DEF_POOL_SHIFT, 0);
     vw_wr(n, VMQNIC_MACF_REG(4, A_MACF_HI), 0);
     send_to(n, pool_mac(3, 0), -1, 101);

@@ -165,16 +165,13 @@ void vmqnic_pool_masks_rebuild(VmqnicState *s)
         uint32_t c = s->pools[p].ctrl;
         uint64_t bit = BIT_ULL(p) & active;
 
-#define POOL_MASK(field, flag) \
-        m->field |= (c & R_POOL_CTRL_##flag##_MASK) ? bit : 0
-        POOL_MASK(rx_en, RX_EN);
-        POOL_MASK(untagged, ACCEPT_UNTAGGED);
-        POOL_MASK(bcast, ACCEPT_BCAST);
-        POOL_MASK(mchash, ACCEPT_MCHASH);
-        POOL_MASK(allmulti, ACCEPT_ALLMULTI);
-        POOL_MASK(uc_promisc, UC_PROMISC);
-        POOL_MASK(vlan_promisc, VLAN_PROMISC);
-#undef POOL_MASK
+        m->rx_en |= (c & R_POOL_CTRL_RX_EN_MASK) ? bit : 0;
+        m->untagged |= (c & R_POOL_CTRL_ACCEPT_UNTAGGED_MASK) ? bit : 0;
+        m->bcast |= (c & R_POOL_CTRL_ACCEPT_BCAST_MASK) ? bit : 0;
+        m->mchash |= (c & R_POOL_CTRL_ACCEPT_MCHASH_MASK) ? bit : 0;
+        m->allmulti |= (c & R_POOL_CTRL_ACCEPT_ALLMULTI_MASK) ? bit : 0;
+        m->uc_promisc |= (c & R_POOL_CTRL_UC_PROMISC_MASK) ? bit : 0;
+        m->vlan_promisc |= (c & R_POOL_CTRL_VLAN_PROMISC_MASK) ? bit : 0;
     }
 }
 

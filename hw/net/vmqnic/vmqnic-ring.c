@@ -33,7 +33,9 @@ static bool ring_running(const VmqnicRing *r)
 /* Descriptors the driver has made available: head up to tail */
 static uint32_t ring_avail(const VmqnicRing *r)
 {
-    return (r->regs[R_Q_TAIL] - r->regs[R_Q_HEAD]) & (r->regs[R_Q_LEN] - 1);
+    uint32_t mask = r->regs[R_Q_LEN] - 1;
+
+    return mask & (r->regs[R_Q_TAIL] - r->regs[R_Q_HEAD]);
 }
 
 static dma_addr_t ring_desc_addr(const VmqnicRing *r, uint32_t index)

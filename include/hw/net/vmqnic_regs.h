@@ -86,6 +86,8 @@ REG32(FEATURES, 0x01c)
     FIELD(FEATURES, JUMBO, 10, 1)
     FIELD(FEATURES, LOOPBACK, 11, 1)
     FIELD(FEATURES, ANTISPOOF, 12, 1)
+/* What this version of the device implements: all of the above */
+#define VMQNIC_FEATURES             0x1fff
 REG32(LINK_SPEED, 0x020)
 REG32(MAX_FRAME, 0x024)
 REG32(RING_LIMITS, 0x028)
@@ -346,8 +348,10 @@ typedef struct VmqnicTxDesc {
 #define VMQNIC_TXD_CMD_L4CS         (1 << 3)
 #define VMQNIC_TXD_CMD_TSO          (1 << 4)
 #define VMQNIC_TXD_CMD_VLE          (1 << 5)
-#define VMQNIC_TXD_CMD_OFFLOADS     (VMQNIC_TXD_CMD_IPCS | VMQNIC_TXD_CMD_L4CS | \
-                                     VMQNIC_TXD_CMD_TSO | VMQNIC_TXD_CMD_VLE)
+#define VMQNIC_TXD_CMD_OFFLOADS     (VMQNIC_TXD_CMD_IPCS | \
+                                     VMQNIC_TXD_CMD_L4CS | \
+                                     VMQNIC_TXD_CMD_TSO | \
+                                     VMQNIC_TXD_CMD_VLE)
 #define VMQNIC_TXD_STA_DD           (1 << 0)
 #define VMQNIC_TXD_STA_ERR          (1 << 1)
 #define VMQNIC_TXD_STA_ERRCODE_SHIFT 4
