@@ -527,6 +527,54 @@ static void test_bad_rings(void)
     vw_stop(n);
 }
 
+/* A running ring's geometry cannot change under the device */
+static void test_ring_locked(void)
+{
+    QVmqnicWire *n = vw_start("");
+    uint64_t rx0 = VMQNIC_RXQ_REG(0, 0);
+    uint32_t base = vw_rd(n, rx0 + A_Q_BASE_LO);
+
+    vw_queue_setup(n, 0, 0, 64, 0);
+    vw_rx_post(n, 0, 0, 63);
+    base = vw_rd(n, rx0 + A_Q_BASE_LO);
+    vw_wr(n, rx0 + A_Q_BUFSZ, 0);
+    vw_wr(n, rx0 + A_Q_LEN, 4096);
+    vw_wr(n, rx0 + A_Q_BASE_LO, 0x1000);
+    g_assert_cmpuint(vw_rd(n, rx0 + A_Q_BUFSZ), ==, VW_BUF_SIZE);
+    g_assert_cmpuint(vw_rd(n, rx0 + A_Q_LEN), ==, 64);
+    g_assert_cmphex(vw_rd(n, rx0 + A_Q_BASE_LO), ==, base);
+    send_tagged(n, 1);
+    WAIT_FOR(n, vw_qstat(n, 0, VMQNIC_QSTAT_RX_PKTS) == 1);
+    /* stopped, the ring takes new values */
+    vw_wr(n, rx0 + A_Q_CTRL, 0);
+    vw_wr(n, rx0 + A_Q_BUFSZ, 4096);
+    g_assert_cmpuint(vw_rd(n, rx0 + A_Q_BUFSZ), ==, 4096);
+    vw_stop(n);
+}
+
+/* Queues of a pool that is not active in the layout do not transmit */
+static void test_inactive_pool_tx(void)
+{
+    QVmqnicWire *n = vw_start(",queues=6,pools=4");
+    uint64_t buf = guest_alloc(&n->alloc, 64);
+    uint8_t frame[64], got[64];
+
+    vw_wr(n, A_VMDQ_CTRL, 2 | R_VMDQ_CTRL_REPL_EN_MASK);     /* 1 x 4 */
+    vw_queue_setup(n, 4, 1, 8, 0);                         /* pool 1 */
+    vw_queue_setup(n, 0, 1, 8, 0);                         /* pool 0 */
+    vw_make_frame(frame, sizeof(frame), 4);
+    qtest_memwrite(n->qts, buf, frame, sizeof(frame));
+    vw_tx_desc(n, 4, 0, buf, sizeof(frame), VMQNIC_TXD_CMD_EOP);
+    vw_wr(n, VMQNIC_TXQ_REG(4, A_Q_TAIL), 1);
+    vw_tx_desc(n, 0, 0, buf, sizeof(frame), VMQNIC_TXD_CMD_EOP);
+    vw_wr(n, VMQNIC_TXQ_REG(0, A_Q_TAIL), 1);
+    vw_recv(n, got, sizeof(got));
+    g_assert_cmpuint(vw_qstat(n, 0, VMQNIC_QSTAT_TX_PKTS), ==, 1);
+    g_assert_cmpuint(vw_rd(n, VMQNIC_TXQ_REG(4, A_Q_HEAD)), ==, 0);
+    g_assert_cmpuint(vw_qstat(n, 4, VMQNIC_QSTAT_TX_PKTS), ==, 0);
+    vw_stop(n);
+}
+
 static void test_bad_tx_descriptors(void)
 {
     QVmqnicWire *n = vw_start("");
@@ -614,6 +662,8 @@ int main(int argc, char **argv)
     qtest_add_func("vmqnic/datapath/bad-tx-descriptors",
                    test_bad_tx_descriptors);
     qtest_add_func("vmqnic/datapath/intx", test_intx);
+    qtest_add_func("vmqnic/datapath/ring-locked", test_ring_locked);
+    qtest_add_func("vmqnic/datapath/inactive-pool-tx", test_inactive_pool_tx);
 
     return g_test_run();
 }

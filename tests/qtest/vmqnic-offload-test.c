@@ -279,6 +279,29 @@ static void test_tso4(void)
     test_tso(false, false);
 }
 
+/* Congestion-experienced TSO is still TSO */
+static void test_tso_ecn(void)
+{
+    QVmqnicWire *n = start();
+    g_autofree uint8_t *f = g_malloc(4000);
+    uint8_t got[2048];
+    size_t len = build(f, false, 6, 3000, 1);
+    unsigned i;
+
+    f[14 + 1] = 0x03;                           /* IP ECN: CE */
+    f[34 + 13] |= 0x80;                         /* TCP CWR */
+    g_assert_cmphex(tx(n, f, len, VMQNIC_TXD_CMD_TSO | VMQNIC_TXD_CMD_IPCS,
+                       MSS, 0), ==, VMQNIC_TXD_STA_DD);
+    for (i = 0; i < 3; i++) {
+        size_t glen = vw_recv(n, got, sizeof(got));
+
+        check_csums(got, glen);
+        /* CWR only on the first segment */
+        g_assert_cmphex(got[34 + 13] & 0x80, ==, i ? 0 : 0x80);
+    }
+    vw_stop(n);
+}
+
 static void test_tso6(void)
 {
     test_tso(true, false);
@@ -316,8 +339,9 @@ static void test_bad_requests(void)
     const uint8_t bad = VMQNIC_TXD_STA_DD | VMQNIC_TXD_STA_ERR |
                         VMQNIC_ERR_BAD_OFFLOAD << VMQNIC_TXD_STA_ERRCODE_SHIFT;
     g_autofree uint8_t *f = g_malloc(VMQNIC_MAX_FRAME + 64);
-    uint8_t got[256];
+    uint8_t got[2048];
     size_t len;
+    unsigned i;
 
     len = build(f, false, 6, 3000, 0);
     g_assert_cmphex(tx(n, f, len, VMQNIC_TXD_CMD_TSO, 0, 0), ==, bad);
@@ -337,7 +361,22 @@ static void test_bad_requests(void)
     g_assert_cmphex(tx(n, f, len, 0, 0, 0), ==, VMQNIC_TXD_STA_DD |
                     VMQNIC_TXD_STA_ERR |
                     VMQNIC_ERR_TOO_BIG << VMQNIC_TXD_STA_ERRCODE_SHIFT);
-    g_assert_cmpuint(vw_qstat(n, TXQ, VMQNIC_QSTAT_TX_ERRS), ==, 6);
+    /* TSO without payload; segments longer than the pool's maximum */
+    len = build(f, false, 6, 0, 0);
+    g_assert_cmphex(tx(n, f, len, VMQNIC_TXD_CMD_TSO, MSS, 0), ==, bad);
+    vw_wr(n, VMQNIC_POOL_REG(0, A_POOL_MAXFRAME), 1514);
+    len = build(f, false, 6, 3000, 0);
+    g_assert_cmphex(tx(n, f, len, VMQNIC_TXD_CMD_TSO, 1461, 0), ==, bad);
+    g_assert_cmphex(tx(n, f, len, VMQNIC_TXD_CMD_TSO, 1460, 0), ==,
+                    VMQNIC_TXD_STA_DD);
+    for (i = 0; i < 3; i++) {
+        g_assert_cmpuint(vw_recv(n, got, sizeof(got)), <=, 1514);
+    }
+    /* checksum of an IPv4 fragment */
+    len = build(f, false, 17, 100, 0);
+    stw_be_p(f + 14 + 6, 0x2000);               /* more fragments */
+    g_assert_cmphex(tx(n, f, len, VMQNIC_TXD_CMD_L4CS, 0, 0), ==, bad);
+    g_assert_cmpuint(vw_qstat(n, TXQ, VMQNIC_QSTAT_TX_ERRS), ==, 9);
 
     /* the queue still works, and a short frame without offloads goes */
     len = build(f, false, 17, 20, 0);
@@ -453,6 +492,7 @@ int main(int argc, char **argv)
     qtest_add_func("vmqnic/offload/csum-udp-ipv6", test_csum_udp6);
     qtest_add_func("vmqnic/offload/tso-ipv4", test_tso4);
     qtest_add_func("vmqnic/offload/tso-ipv6", test_tso6);
+    qtest_add_func("vmqnic/offload/tso-ecn", test_tso_ecn);
     qtest_add_func("vmqnic/offload/tso-ipv4-vlan", test_tso4_vlan);
     qtest_add_func("vmqnic/offload/tso-ipv6-vlan", test_tso6_vlan);
     qtest_add_func("vmqnic/offload/vlan-insert", test_vlan_insert);

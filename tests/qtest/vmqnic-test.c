@@ -901,14 +901,15 @@ static void test_bad_vector(void *obj, void *data, QGuestAllocator *alloc)
     assert_reg(d, A_ERR_COUNT, 6);
 
     /*
-     * ERR_INFO is read-only: a write is a guest error and changes no
-     * field, but clears VALID as a read does
+     * ERR_INFO is read-only: a write is a guest error and changes
+     * nothing, not even VALID; the next read returns VALID and clears it
      */
     info = R_ERR_INFO_TX_MASK | (2 << R_ERR_INFO_QUEUE_SHIFT) |
            VMQNIC_ERR_BAD_VECTOR;
     errs = guest_errs(d);
     wr(d, A_ERR_INFO, 0);
     g_assert_cmpuint(guest_errs(d), ==, errs + 1);
+    assert_reg(d, A_ERR_INFO, R_ERR_INFO_VALID_MASK | info);
     assert_reg(d, A_ERR_INFO, info);
     assert_reg(d, A_ERR_COUNT, 6);
 }

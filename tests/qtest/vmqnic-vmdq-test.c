@@ -696,6 +696,12 @@ static void test_vm_to_vm(void)
     g_assert_cmpuint(ldl_be_p(got + 14), ==, 3);
     g_assert_cmphex(landed(n, snap, 8), ==, 0);
 
+    /* A frame too short to parse takes the switch too */
+    eth_frame(f, pool_mac(2, 0), pool_mac(1, 0), -1, 100, 5);
+    stw_be_p(f + 12, 0x0800);
+    tx_one(n, 2, f, 24, buf);
+    g_assert_cmphex(landed(n, snap, 8), ==, BIT_ULL(4));
+
     /* Switch off: pool 2's MAC goes to the wire */
     vmdq_ctrl_set(n, 0, R_VMDQ_CTRL_LOOPBACK_EN_MASK);
     eth_frame(f, pool_mac(2, 0), pool_mac(1, 0), -1, 100, 4);
@@ -749,6 +755,26 @@ static void test_anti_spoof(void)
     g_assert_cmpuint(vw_dstat(n, VMQNIC_STAT_SPOOF_DROPS), ==, 2);
     g_assert_cmpuint(vw_qstat(n, 2, VMQNIC_QSTAT_TX_DROPS), ==, 2);
 
+    /* A tag asked for in the descriptor is checked the same way */
+    eth_frame(f, other_mac, pool_mac(1, 0), -1, 80, 40);
+    tail = vw_rd(n, VMQNIC_TXQ_REG(2, A_Q_TAIL));
+    qtest_memwrite(n->qts, buf, f, 80);
+    {
+        VmqnicTxDesc d = {
+            .addr = cpu_to_le64(buf), .len = cpu_to_le16(80),
+            .cmd = VMQNIC_TXD_CMD_EOP | VMQNIC_TXD_CMD_RS |
+                   VMQNIC_TXD_CMD_VLE,
+            .vlan = cpu_to_le16(6),
+        };
+        qtest_memwrite(n->qts, n->tx_ring[2] + tail * VMQNIC_DESC_SIZE, &d,
+                       sizeof(d));
+    }
+    vw_wr(n, VMQNIC_TXQ_REG(2, A_Q_TAIL), (tail + 1) % RING);
+    WAIT_FOR(n, vw_tx_sta(n, 2, tail) & VMQNIC_TXD_STA_DD);
+    g_assert_cmphex(vw_tx_sta(n, 2, tail) >> VMQNIC_TXD_STA_ERRCODE_SHIFT, ==,
+                    VMQNIC_ERR_SPOOF);
+    g_assert_cmpuint(vw_rd(n, VMQNIC_POOL_REG(1, A_POOL_SPOOF_DROPS)), ==, 3);
+
     /* Port VLAN: the device tags, a guest tag is a spoof */
     vw_wr(n, VMQNIC_POOL_REG(1, A_POOL_DEFVLAN),
           R_POOL_DEFVLAN_INSERT_MASK | 5);
@@ -760,7 +786,7 @@ static void test_anti_spoof(void)
     g_assert_cmpmem(got + 16, 68, f + 12, 68);
     eth_frame(f, other_mac, pool_mac(1, 0), 5, 80, 6);
     tx_one(n, 2, f, 80, buf);
-    g_assert_cmpuint(vw_rd(n, VMQNIC_POOL_REG(1, A_POOL_SPOOF_DROPS)), ==, 3);
+    g_assert_cmpuint(vw_rd(n, VMQNIC_POOL_REG(1, A_POOL_SPOOF_DROPS)), ==, 4);
 
     /* Without anti-spoofing the same frame goes out */
     pool_ctrl(n, 1, R_POOL_CTRL_TX_EN_MASK);

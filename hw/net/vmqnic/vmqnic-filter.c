@@ -420,11 +420,12 @@ uint64_t vmqnic_rx_classify(VmqnicState *s, const uint8_t *buf, size_t size,
 }
 
 /*
- * Anti-spoofing for a frame pool @p transmits.  Returns true (after
- * counting and reporting) when the frame must be dropped.
+ * Anti-spoofing for a frame pool @p transmits (@desc_tci: the tag its
+ * descriptor asks to insert, or -1).  Returns true (after counting and
+ * reporting) when the frame must be dropped.
  */
 bool vmqnic_tx_spoofed(VmqnicState *s, unsigned p, const uint8_t *l2,
-                       size_t len)
+                       size_t len, int desc_tci)
 {
     const VmqnicPool *pool = &s->pools[p];
     const struct eth_header *eh = (const struct eth_header *)l2;
@@ -435,6 +436,11 @@ bool vmqnic_tx_spoofed(VmqnicState *s, unsigned p, const uint8_t *l2,
 
     if (len < ETH_HLEN) {
         return false;
+    }
+    /* A tag the descriptor asks for counts as the guest's own */
+    if (desc_tci >= 0 && !(pool->defvlan & R_POOL_DEFVLAN_INSERT_MASK)) {
+        tagged = true;
+        vid = desc_tci & VLAN_VID_MASK;
     }
     /* The source MAC must be one of the pool's, for the frame's VLAN */
     if ((pool->defvlan & R_POOL_DEFVLAN_INSERT_MASK) && !tagged) {

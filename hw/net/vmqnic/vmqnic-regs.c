@@ -56,8 +56,26 @@ static uint32_t stat_read(VmqnicState *s, uint64_t counter, bool hi)
 
 /* Global block */
 
+static bool global_peek(VmqnicState *s, hwaddr off, uint32_t *val);
+
 static bool global_read(VmqnicState *s, unsigned i, hwaddr off,
                         uint32_t *val)
+{
+    if (!global_peek(s, off, val)) {
+        return false;
+    }
+    /* Side effects of reads */
+    if (off == A_ERR_INFO) {
+        s->err_info &= ~R_ERR_INFO_VALID_MASK;
+    } else if (off >= A_STAT_BASE &&
+               off < A_STAT_BASE + 8 * VMQNIC_NUM_STATS && !(off & 4)) {
+        s->stat_latch = s->stats[(off - A_STAT_BASE) / 8] >> 32;
+    }
+    return true;
+}
+
+/* The value of a global register, without the side effects of a read */
+static bool global_peek(VmqnicState *s, hwaddr off, uint32_t *val)
 {
     const uint8_t *mac = s->conf.macaddr.a;
 
@@ -117,7 +135,6 @@ static bool global_read(VmqnicState *s, unsigned i, hwaddr off,
         break;
     case A_ERR_INFO:
         *val = s->err_info;
-        s->err_info &= ~R_ERR_INFO_VALID_MASK;
         break;
     case A_ERR_COUNT:
         *val = s->err_count;
@@ -142,7 +159,7 @@ static bool global_read(VmqnicState *s, unsigned i, hwaddr off,
         *val = s->mta[(off - A_MTA) / 4];
         break;
     case A_STAT_BASE ... A_STAT_BASE + 8 * VMQNIC_NUM_STATS - 1:
-        *val = stat_read(s, s->stats[(off - A_STAT_BASE) / 8], off & 4);
+        *val = (off & 4) ? s->stat_latch : s->stats[(off - A_STAT_BASE) / 8];
         break;
     case A_MISC_ICS:
     case A_MISC_IMC:
@@ -178,7 +195,7 @@ static bool global_write(VmqnicState *s, unsigned i, hwaddr off,
     case A_ERR_INFO:
     case A_ERR_COUNT:
     case A_STAT_BASE ... A_STAT_BASE + 8 * VMQNIC_NUM_STATS - 1:
-        if (!global_read(s, 0, off, &val)) {
+        if (!global_peek(s, off, &val)) {
             return false;
         }
         reg_read_only(s, "global", off);
@@ -398,6 +415,13 @@ static bool queue_write(VmqnicState *s, unsigned q, hwaddr off,
     case R_Q_BASE_HI:
     case R_Q_LEN:
     case R_Q_BUFSZ:
+        /* The ring's geometry may only change while it is stopped */
+        if (r->regs[R_Q_CTRL] & R_Q_CTRL_ENABLE_MASK) {
+            vmqnic_guest_error(s, VMQNIC_ERR_NONE, queue_where(q, dir),
+                               "queue %u: ring register 0x%" HWADDR_PRIx
+                               " written while enabled", q, off);
+            break;
+        }
         r->regs[reg] = val;
         break;
     case R_Q_TAIL:

@@ -211,6 +211,7 @@ static bool tx_allowed(VmqnicState *s, unsigned q)
     unsigned pool = q >> FIELD_EX32(s->vmdq_ctrl, VMDQ_CTRL, QPP_LOG2);
 
     return (s->ctrl & R_CTRL_TX_EN_MASK) && pool < s->num_pools &&
+           vmqnic_pool_queues(s, pool) &&
            (s->pools[pool].ctrl & R_POOL_CTRL_TX_EN_MASK);
 }
 
@@ -268,24 +269,12 @@ static void tso_last_flags(uint8_t *frame, size_t len, size_t l4,
     stw_be_p(frame + l4 + 16, ~sum);
 }
 
-/*
- * Send one (segmented) frame.  With the internal VM-to-VM switch on, it
- * is first offered to the other pools: unicast that a local pool took
- * stays inside, everything else goes to the wire as well.
- */
-static void vmqnic_tx_segment(void *opaque, const struct iovec *iov,
-                              int iov_cnt, const struct iovec *virt_iov,
-                              int virt_iov_cnt)
+/* Deliver the frame in tx_scratch: internal switch, then the wire */
+static void tx_deliver(VmqnicTxSend *tx, size_t len)
 {
-    VmqnicTxSend *tx = opaque;
     VmqnicState *s = tx->s;
-    size_t len = iov_to_buf(iov, iov_cnt, 0, s->tx_scratch,
-                            VMQNIC_MAX_FRAME);
     uint64_t local = 0;
 
-    if (tx->segs_left && --tx->segs_left == 0) {
-        tso_last_flags(s->tx_scratch, len, tx->l4_off, tx->fin_psh);
-    }
     if ((s->vmdq_ctrl & R_VMDQ_CTRL_LOOPBACK_EN_MASK) && len >= ETH_HLEN) {
         local = vmqnic_rx_classify(s, s->tx_scratch, len, tx->pool);
         if (local) {
@@ -300,6 +289,21 @@ static void vmqnic_tx_segment(void *opaque, const struct iovec *iov,
     } else if (!local) {
         tx->dropped = true;
     }
+}
+
+/* net_tx_pkt hands over each (segmented) frame here */
+static void vmqnic_tx_segment(void *opaque, const struct iovec *iov,
+                              int iov_cnt, const struct iovec *virt_iov,
+                              int virt_iov_cnt)
+{
+    VmqnicTxSend *tx = opaque;
+    size_t len = iov_to_buf(iov, iov_cnt, 0, tx->s->tx_scratch,
+                            VMQNIC_MAX_FRAME);
+
+    if (tx->segs_left && --tx->segs_left == 0) {
+        tso_last_flags(tx->s->tx_scratch, len, tx->l4_off, tx->fin_psh);
+    }
+    tx_deliver(tx, len);
 }
 
 /* Remember what TSO's last segment must carry (see tso_last_flags) */
@@ -332,17 +336,20 @@ static void tso_prepare(VmqnicState *s, const VmqnicTxDesc *desc, unsigned n,
  */
 static unsigned tx_offloads(VmqnicState *s, unsigned pool,
                             const VmqnicTxDesc *first, const uint8_t *hdr,
-                            size_t hdr_len)
+                            size_t hdr_len, size_t total)
 {
     uint8_t cmd = first->cmd;
     bool tso = cmd & VMQNIC_TXD_CMD_TSO;
     bool l4cs = (cmd & VMQNIC_TXD_CMD_L4CS) || tso;
     uint16_t mss = le16_to_cpu(first->mss);
+    size_t l3 = ETH_HLEN;
     uint16_t proto = hdr_len >= ETH_HLEN ? lduw_be_p(hdr + 12) : 0;
-    struct virtio_net_hdr *vh;
+    struct virtio_net_hdr *vh = net_tx_pkt_get_vhdr(s->tx_pkt);
+    size_t grown, payload;
 
     if (proto == ETH_P_VLAN && hdr_len >= ETH_HLEN + 4) {
         proto = lduw_be_p(hdr + 16);
+        l3 += 4;
     }
     /* A port VLAN wins over the descriptor's tag */
     if (s->pools[pool].defvlan & R_POOL_DEFVLAN_INSERT_MASK) {
@@ -354,7 +361,13 @@ static unsigned tx_offloads(VmqnicState *s, unsigned pool,
         net_tx_pkt_setup_vlan_header_ex(s->tx_pkt, le16_to_cpu(first->vlan),
                                         ETH_P_VLAN);
     }
+    grown = net_tx_pkt_get_total_len(s->tx_pkt) - total;
     if ((cmd & VMQNIC_TXD_CMD_IPCS) && proto != ETH_P_IP) {
+        return VMQNIC_ERR_BAD_OFFLOAD;
+    }
+    /* No checksum or segmentation of an IPv4 fragment */
+    if (l4cs && proto == ETH_P_IP &&
+        (hdr_len < l3 + 8 || (lduw_be_p(hdr + l3 + 6) & 0x3fff))) {
         return VMQNIC_ERR_BAD_OFFLOAD;
     }
     if (tso && (mss < VMQNIC_TSO_MSS_MIN || mss > VMQNIC_TSO_MSS_MAX)) {
@@ -364,11 +377,26 @@ static unsigned tx_offloads(VmqnicState *s, unsigned pool,
         if (!net_tx_pkt_build_vheader(s->tx_pkt, tso, true, mss)) {
             return VMQNIC_ERR_BAD_OFFLOAD;
         }
-        vh = net_tx_pkt_get_vhdr(s->tx_pkt);
-        if (!(vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) ||
-            (tso && vh->gso_type != VIRTIO_NET_HDR_GSO_TCPV4 &&
-             vh->gso_type != VIRTIO_NET_HDR_GSO_TCPV6)) {
+        if (!(vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)) {
             return VMQNIC_ERR_BAD_OFFLOAD;   /* not TCP / UDP */
+        }
+    }
+    if (tso) {
+        uint8_t gso = vh->gso_type & ~VIRTIO_NET_HDR_GSO_ECN;
+
+        if (gso != VIRTIO_NET_HDR_GSO_TCPV4 &&
+            gso != VIRTIO_NET_HDR_GSO_TCPV6) {
+            return VMQNIC_ERR_BAD_OFFLOAD;   /* TSO is for TCP only */
+        }
+        payload = net_tx_pkt_get_total_len(s->tx_pkt) - vh->hdr_len;
+        /*
+         * Some payload; every segment within the pool's maximum frame;
+         * the IP datagram within 64 KiB
+         */
+        if (!payload ||
+            vh->hdr_len - grown + mss > s->pools[pool].maxframe ||
+            net_tx_pkt_get_total_len(s->tx_pkt) - grown - l3 > 0xffff) {
+            return VMQNIC_ERR_BAD_OFFLOAD;
         }
     }
     if (cmd & VMQNIC_TXD_CMD_IPCS) {
@@ -389,7 +417,7 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
     VmqnicQueuePair *qp = &s->queues[q];
     unsigned pool = q >> FIELD_EX32(s->vmdq_ctrl, VMDQ_CTRL, QPP_LOG2);
     unsigned code = VMQNIC_ERR_NONE;
-    uint8_t hdr[ETH_HLEN + 4];
+    uint8_t hdr[ETH_HLEN + 4 + 20];     /* L2 and an IPv4 header */
     size_t hdr_len = 0;
     bool raw = false;
     size_t total = 0;
@@ -432,12 +460,14 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
     if (code == VMQNIC_ERR_NONE) {
         hdr_len = tx_peek(s, desc, n, hdr, sizeof(hdr));
         if (!raw) {
-            code = tx_offloads(s, pool, &desc[0], hdr, hdr_len);
+            code = tx_offloads(s, pool, &desc[0], hdr, hdr_len, total);
         }
     }
 
     if (code == VMQNIC_ERR_NONE &&
-        vmqnic_tx_spoofed(s, pool, hdr, hdr_len)) {
+        vmqnic_tx_spoofed(s, pool, hdr, hdr_len,
+                          (desc[0].cmd & VMQNIC_TXD_CMD_VLE) ?
+                          le16_to_cpu(desc[0].vlan) : -1)) {
         qp->stats[VMQNIC_QSTAT_TX_DROPS]++;
         s->stats[VMQNIC_STAT_TX_DROPS]++;
         code = VMQNIC_ERR_SPOOF;
@@ -456,24 +486,16 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
 
         trace_vmqnic_tx_frame(q, n, total);
         if (raw) {
-            if (vmqnic_link_up(s) &&
-                tx_peek(s, desc, n, s->tx_scratch, total) == total) {
-                qemu_send_packet(tx.nc, s->tx_scratch, total);
+            if (tx_peek(s, desc, n, s->tx_scratch, total) == total) {
+                tx_deliver(&tx, total);
             } else {
                 tx.dropped = true;
             }
         } else {
             tso_prepare(s, desc, n, total, &tx);
-            if (!net_tx_pkt_send_custom(s->tx_pkt, false, vmqnic_tx_segment,
-                                        &tx)) {
-                code = VMQNIC_ERR_BAD_OFFLOAD;      /* TSO over 64 KiB */
-                qp->stats[VMQNIC_QSTAT_TX_ERRS]++;
-                s->stats[VMQNIC_STAT_TX_ERRS]++;
-            }
+            net_tx_pkt_send_custom(s->tx_pkt, false, vmqnic_tx_segment, &tx);
         }
-        if (code != VMQNIC_ERR_NONE) {
-            /* counted above */
-        } else if (tx.dropped) {
+        if (tx.dropped) {
             qp->stats[VMQNIC_QSTAT_TX_DROPS]++;
             s->stats[VMQNIC_STAT_TX_DROPS]++;
         } else {

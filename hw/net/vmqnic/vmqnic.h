@@ -200,7 +200,7 @@ uint64_t vmqnic_mac_lookup(VmqnicState *s, const uint8_t *mac, bool tagged,
 uint64_t vmqnic_rx_classify(VmqnicState *s, const uint8_t *buf, size_t size,
                             int src_pool);
 bool vmqnic_tx_spoofed(VmqnicState *s, unsigned pool, const uint8_t *l2,
-                       size_t len);
+                       size_t len, int desc_tci);
 
 /* vmqnic-irq.c */
 void vmqnic_irq_init(VmqnicState *s);
