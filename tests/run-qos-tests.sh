@@ -8,7 +8,8 @@ set -euo pipefail
 
 qos=$1
 pattern=$2
-mapfile -t paths < <("$qos" -l | grep -- "$pattern" | sed 's/^ *//')
+mapfile -t paths < <("$qos" -l | grep -v '^#' | grep -- "$pattern" |
+                     sed 's/^ *//')
 if [ ${#paths[@]} = 0 ]; then
     echo "Bail out! no qos-test path matches '$pattern'"
     exit 1
