@@ -487,6 +487,16 @@ static void vmqnic_class_init(ObjectClass *klass, void *data)
     dc->vmsd = &vmstate_vmqnic;
     rc->phases.hold = vmqnic_reset_hold;
     device_class_set_props(dc, vmqnic_properties);
+    object_class_property_set_description(klass, "queues",
+        "RX/TX queue pairs (1-256)");
+    object_class_property_set_description(klass, "pools",
+        "pools, one per VM (1-64, at most 'queues')");
+    object_class_property_set_description(klass, "mac-filters",
+        "entries of the MAC (+VLAN) filter table (1-1024)");
+    object_class_property_set_description(klass, "vlan-filters",
+        "entries of the VLAN filter table (0-1024)");
+    object_class_property_set_description(klass, "speed",
+        "link speed reported to the guest, in Mb/s (10-400000)");
     set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
 }
 
