@@ -110,65 +110,15 @@ typedef struct Machine {
     Slot slot;
 } Machine;
 
-static uint32_t rd(QVmqnic *d, uint32_t reg)
-{
-    return vmqnic_reg_read(d, reg);
-}
-
-static void wr(QVmqnic *d, uint32_t reg, uint32_t val)
-{
-    vmqnic_reg_write(d, reg, val);
-}
-
-/* Report which register differs, then assert (also in nonfatal mode) */
-#define assert_reg(d, reg, expected) do {                                \
-        uint32_t v_ = rd(d, reg);                                        \
-        if (v_ != (uint32_t)(expected)) {                                \
-            g_test_message("%s:%d: register 0x%05x (%s) is 0x%08x, "     \
-                           "expected 0x%08x", __func__, __LINE__,        \
-                           (uint32_t)(reg), #reg, v_,                    \
-                           (uint32_t)(expected));                        \
-        }                                                                \
-        g_assert_cmphex(v_, ==, (uint32_t)(expected));                   \
-    } while (0)
-
-static void wr_check(QVmqnic *d, uint32_t reg, uint32_t val)
-{
-    wr(d, reg, val);
-    assert_reg(d, reg, val);
-}
-
-/*
- * An out-of-range value is refused as a whole: the register keeps its
- * value, the error is recorded with code 11 (BAD_VALUE) and no queue.
- */
-static void check_value_refused(QVmqnic *d, uint32_t reg, uint32_t val,
-                                uint32_t *count)
-{
-    uint32_t old = rd(d, reg);
-
-    wr(d, reg, val);
-    assert_reg(d, reg, old);
-    *count += 1;
-    assert_reg(d, A_ERR_COUNT, *count);
-    assert_reg(d, A_ERR_INFO, R_ERR_INFO_VALID_MASK | R_ERR_INFO_QUEUE_MASK |
-               VMQNIC_ERR_BAD_VALUE);
-}
-
-static uint32_t guest_errs(QVmqnic *d)
-{
-    return rd(d, A_STAT_BASE + 8 * VMQNIC_STAT_GUEST_ERRS);
-}
-
 /* An undefined register: reads 0, ignores writes, three guest errors */
 static void check_undefined(QVmqnic *d, uint32_t reg)
 {
-    uint32_t errs = guest_errs(d);
+    uint32_t errs = vmqnic_guest_errs(d);
 
-    assert_reg(d, reg, 0);
-    wr(d, reg, 0xffffffff);
-    assert_reg(d, reg, 0);
-    g_assert_cmpuint(guest_errs(d), ==, errs + 3);
+    vmqnic_assert_reg(d, reg, 0);
+    vmqnic_reg_write(d, reg, 0xffffffff);
+    vmqnic_assert_reg(d, reg, 0);
+    g_assert_cmpuint(vmqnic_guest_errs(d), ==, errs + 3);
 }
 
 static uint32_t floor_log2(uint32_t v)
@@ -279,10 +229,10 @@ static void check_pool_queues(QVmqnic *d, const Props *p, uint32_t qpp)
     uint32_t pool;
 
     for (pool = 0; pool < p->pools; pool++) {
-        assert_reg(d, POOL(pool, POOL_QUEUES),
-                   pool < active ? (1u << qpp << R_POOL_QUEUES_COUNT_SHIFT) |
-                                   (pool << qpp)
-                                 : 0);
+        vmqnic_assert_reg(d, POOL(pool, POOL_QUEUES),
+                          pool < active ?
+                          (1u << qpp << R_POOL_QUEUES_COUNT_SHIFT) |
+                          (pool << qpp) : 0);
     }
 }
 
@@ -311,28 +261,28 @@ static void check_props(Machine *m, const Props *p)
                                                   : PCI_EXP_TYPE_ENDPOINT);
 
     /* Identity */
-    assert_reg(d, A_ID, VMQNIC_ID_MAGIC);
-    assert_reg(d, A_NUM_QUEUES, p->queues);
-    assert_reg(d, A_NUM_POOLS, p->pools);
-    assert_reg(d, A_NUM_MAC_FILTERS, p->mac_filters);
-    assert_reg(d, A_NUM_VLAN_FILTERS, p->vlan_filters);
-    assert_reg(d, A_NUM_VECTORS, nvec);
-    assert_reg(d, A_LINK_SPEED, p->speed);
-    assert_reg(d, A_MAX_FRAME, VMQNIC_MAX_FRAME);
-    assert_reg(d, A_PERM_MAC_LO, 0x5e000002);
-    assert_reg(d, A_PERM_MAC_HI, (p->mac_last << 8) | 0x10);
-    assert_reg(d, MACF(0, MACF_LO), 0x5e000002);
-    assert_reg(d, MACF(0, MACF_HI),
-               R_MACF_HI_VALID_MASK | (p->mac_last << 8) | 0x10);
-    assert_reg(d, MACF(0, MACF_POOLS_LO), 1);
-    g_assert_cmphex(rd(d, A_STATUS) & R_STATUS_LINK_UP_MASK, ==,
+    vmqnic_assert_reg(d, A_ID, VMQNIC_ID_MAGIC);
+    vmqnic_assert_reg(d, A_NUM_QUEUES, p->queues);
+    vmqnic_assert_reg(d, A_NUM_POOLS, p->pools);
+    vmqnic_assert_reg(d, A_NUM_MAC_FILTERS, p->mac_filters);
+    vmqnic_assert_reg(d, A_NUM_VLAN_FILTERS, p->vlan_filters);
+    vmqnic_assert_reg(d, A_NUM_VECTORS, nvec);
+    vmqnic_assert_reg(d, A_LINK_SPEED, p->speed);
+    vmqnic_assert_reg(d, A_MAX_FRAME, VMQNIC_MAX_FRAME);
+    vmqnic_assert_reg(d, A_PERM_MAC_LO, 0x5e000002);
+    vmqnic_assert_reg(d, A_PERM_MAC_HI, (p->mac_last << 8) | 0x10);
+    vmqnic_assert_reg(d, MACF(0, MACF_LO), 0x5e000002);
+    vmqnic_assert_reg(d, MACF(0, MACF_HI),
+                      R_MACF_HI_VALID_MASK | (p->mac_last << 8) | 0x10);
+    vmqnic_assert_reg(d, MACF(0, MACF_POOLS_LO), 1);
+    g_assert_cmphex(vmqnic_reg_read(d, A_STATUS) & R_STATUS_LINK_UP_MASK, ==,
                     R_STATUS_LINK_UP_MASK);
 
     /* Queues: the last one exists, the next one does not */
-    assert_reg(d, RXQ(last_q, Q_VEC), R_Q_VEC_VALID_MASK | p->queues);
-    assert_reg(d, TXQ(last_q, Q_VEC), R_Q_VEC_VALID_MASK | p->queues);
-    wr_check(d, RXQ(last_q, Q_LEN), 64);
-    wr_check(d, TXQ(last_q, Q_BASE_LO), 0x1000);
+    vmqnic_assert_reg(d, RXQ(last_q, Q_VEC), R_Q_VEC_VALID_MASK | p->queues);
+    vmqnic_assert_reg(d, TXQ(last_q, Q_VEC), R_Q_VEC_VALID_MASK | p->queues);
+    vmqnic_wr_check(d, RXQ(last_q, Q_LEN), 64);
+    vmqnic_wr_check(d, TXQ(last_q, Q_BASE_LO), 0x1000);
     if (p->queues < VMQNIC_MAX_QUEUES) {
         check_undefined(d, RXQ(p->queues, Q_VEC));
         check_undefined(d, RXQ(p->queues, Q_LEN));
@@ -341,22 +291,22 @@ static void check_props(Machine *m, const Props *p)
         check_undefined(d, VMQNIC_QSTAT_REG(p->queues, 0));
     }
     /* no aliasing of queue p->queues onto queue 0 */
-    assert_reg(d, RXQ(0, Q_LEN), last_q ? 0 : 64);
-    assert_reg(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 1);
+    vmqnic_assert_reg(d, RXQ(0, Q_LEN), last_q ? 0 : 64);
+    vmqnic_assert_reg(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 1);
 
     /* Vectors */
-    wr_check(d, VEC_ITR(nvec - 1), R_VEC_ITR_AUTOMASK_MASK | 3);
+    vmqnic_wr_check(d, VEC_ITR(nvec - 1), R_VEC_ITR_AUTOMASK_MASK | 3);
     check_undefined(d, VEC_ITR(nvec));
-    assert_reg(d, VEC_ITR(0), 0);
+    vmqnic_assert_reg(d, VEC_ITR(0), 0);
     /* Words 0..ceil(nvec / 32) - 1 of the vector bitmaps exist */
     for (w = 0; w < DIV_ROUND_UP(nvec, 32); w++) {
         uint32_t expect = 32 * (w + 1) <= nvec ? 0xffffffff
                                                : (1u << (nvec % 32)) - 1;
 
-        wr(d, A_VEC_IMS + 4 * w, 0xffffffff);
-        assert_reg(d, A_VEC_IMS + 4 * w, expect);
-        wr(d, A_VEC_IMC + 4 * w, 0xffffffff);
-        assert_reg(d, A_VEC_IMS + 4 * w, 0);
+        vmqnic_reg_write(d, A_VEC_IMS + 4 * w, 0xffffffff);
+        vmqnic_assert_reg(d, A_VEC_IMS + 4 * w, expect);
+        vmqnic_reg_write(d, A_VEC_IMC + 4 * w, 0xffffffff);
+        vmqnic_assert_reg(d, A_VEC_IMS + 4 * w, 0);
     }
     for (; w < VMQNIC_VEC_WORDS; w++) {
         check_undefined(d, A_VEC_IMS + 4 * w);
@@ -366,33 +316,34 @@ static void check_props(Machine *m, const Props *p)
     }
     /* and words 0..ceil(queues / 32) - 1 of the queue bitmaps */
     for (w = 0; w < DIV_ROUND_UP(p->queues, 32); w++) {
-        wr(d, A_RXQ_ICR + 4 * w, 0xffffffff);
-        assert_reg(d, A_RXQ_ICR + 4 * w, 0);
-        wr(d, A_TXQ_ICR + 4 * w, 0xffffffff);
-        assert_reg(d, A_TXQ_ICR + 4 * w, 0);
+        vmqnic_reg_write(d, A_RXQ_ICR + 4 * w, 0xffffffff);
+        vmqnic_assert_reg(d, A_RXQ_ICR + 4 * w, 0);
+        vmqnic_reg_write(d, A_TXQ_ICR + 4 * w, 0xffffffff);
+        vmqnic_assert_reg(d, A_TXQ_ICR + 4 * w, 0);
     }
     for (; w < VMQNIC_QUEUE_WORDS; w++) {
         check_undefined(d, A_RXQ_ICR + 4 * w);
         check_undefined(d, A_TXQ_ICR + 4 * w);
     }
-    wr_check(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | (nvec - 1));
-    wr(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | nvec);
-    assert_reg(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | (nvec - 1));
-    assert_reg(d, A_ERR_COUNT, 1);
-    assert_reg(d, A_ERR_INFO, R_ERR_INFO_VALID_MASK | R_ERR_INFO_QUEUE_MASK |
-               VMQNIC_ERR_BAD_VECTOR);
-    wr(d, RXQ(last_q, Q_VEC), R_Q_VEC_VALID_MASK | nvec);
-    assert_reg(d, RXQ(last_q, Q_VEC), R_Q_VEC_VALID_MASK | p->queues);
-    assert_reg(d, A_ERR_COUNT, 2);
-    assert_reg(d, A_ERR_INFO, R_ERR_INFO_VALID_MASK |
-               (last_q << R_ERR_INFO_QUEUE_SHIFT) | VMQNIC_ERR_BAD_VECTOR);
+    vmqnic_wr_check(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | (nvec - 1));
+    vmqnic_reg_write(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | nvec);
+    vmqnic_assert_reg(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | (nvec - 1));
+    vmqnic_assert_reg(d, A_ERR_COUNT, 1);
+    vmqnic_assert_reg(d, A_ERR_INFO, R_ERR_INFO_VALID_MASK |
+                      R_ERR_INFO_QUEUE_MASK | VMQNIC_ERR_BAD_VECTOR);
+    vmqnic_reg_write(d, RXQ(last_q, Q_VEC), R_Q_VEC_VALID_MASK | nvec);
+    vmqnic_assert_reg(d, RXQ(last_q, Q_VEC), R_Q_VEC_VALID_MASK | p->queues);
+    vmqnic_assert_reg(d, A_ERR_COUNT, 2);
+    vmqnic_assert_reg(d, A_ERR_INFO, R_ERR_INFO_VALID_MASK |
+                      (last_q << R_ERR_INFO_QUEUE_SHIFT) |
+                      VMQNIC_ERR_BAD_VECTOR);
 
     /* Pools and the VMDq layout */
-    assert_reg(d, A_VMDQ_CTRL, qpp | R_VMDQ_CTRL_REPL_EN_MASK);
+    vmqnic_assert_reg(d, A_VMDQ_CTRL, qpp | R_VMDQ_CTRL_REPL_EN_MASK);
     check_pool_queues(d, p, qpp);
-    wr_check(d, POOL(p->pools - 1, POOL_CTRL), 0x3);
-    wr_check(d, POOL(p->pools - 1, POOL_MAXFRAME), 9000);
-    wr_check(d, VMQNIC_POOL_VLAN_REG(p->pools - 1, 1), 0x10);
+    vmqnic_wr_check(d, POOL(p->pools - 1, POOL_CTRL), 0x3);
+    vmqnic_wr_check(d, POOL(p->pools - 1, POOL_MAXFRAME), 9000);
+    vmqnic_wr_check(d, VMQNIC_POOL_VLAN_REG(p->pools - 1, 1), 0x10);
     if (p->pools < VMQNIC_MAX_POOLS) {
         check_undefined(d, POOL(p->pools, POOL_CTRL));
         check_undefined(d, POOL(p->pools, POOL_MAXFRAME));
@@ -401,49 +352,54 @@ static void check_props(Machine *m, const Props *p)
         check_undefined(d, VMQNIC_POOL_VLAN_REG(p->pools, 1));
     }
     /* largest queues-per-pool: accepted; one more: refused */
-    wr_check(d, A_VMDQ_CTRL, floor_log2(p->queues));
+    vmqnic_wr_check(d, A_VMDQ_CTRL, floor_log2(p->queues));
     check_pool_queues(d, p, floor_log2(p->queues));
-    check_value_refused(d, A_VMDQ_CTRL, floor_log2(p->queues) + 1, &count);
-    wr_check(d, A_VMDQ_CTRL, 0);
+    vmqnic_check_value_refused(d, A_VMDQ_CTRL, floor_log2(p->queues) + 1,
+                               &count);
+    vmqnic_wr_check(d, A_VMDQ_CTRL, 0);
     check_pool_queues(d, p, 0);
     /* DEF_POOL must name a pool that exists */
-    wr_check(d, A_VMDQ_CTRL, (p->pools - 1) << R_VMDQ_CTRL_DEF_POOL_SHIFT);
+    vmqnic_wr_check(d, A_VMDQ_CTRL,
+                    (p->pools - 1) << R_VMDQ_CTRL_DEF_POOL_SHIFT);
     if (p->pools < VMQNIC_MAX_POOLS) {
-        check_value_refused(d, A_VMDQ_CTRL,
-                            p->pools << R_VMDQ_CTRL_DEF_POOL_SHIFT, &count);
+        vmqnic_check_value_refused(d, A_VMDQ_CTRL,
+                                   p->pools << R_VMDQ_CTRL_DEF_POOL_SHIFT,
+                                   &count);
     }
 
     /* Filter tables; pool bitmap bits of missing pools are reserved */
-    wr(d, MACF(p->mac_filters - 1, MACF_POOLS_LO), 0xffffffff);
-    wr(d, MACF(p->mac_filters - 1, MACF_POOLS_HI), 0xffffffff);
-    assert_reg(d, MACF(p->mac_filters - 1, MACF_POOLS_LO),
-               pools_mask(p, 0));
-    assert_reg(d, MACF(p->mac_filters - 1, MACF_POOLS_HI),
-               pools_mask(p, 1));
+    vmqnic_reg_write(d, MACF(p->mac_filters - 1, MACF_POOLS_LO), 0xffffffff);
+    vmqnic_reg_write(d, MACF(p->mac_filters - 1, MACF_POOLS_HI), 0xffffffff);
+    vmqnic_assert_reg(d, MACF(p->mac_filters - 1, MACF_POOLS_LO),
+                      pools_mask(p, 0));
+    vmqnic_assert_reg(d, MACF(p->mac_filters - 1, MACF_POOLS_HI),
+                      pools_mask(p, 1));
     if (p->mac_filters < VMQNIC_MAX_MAC_FILTERS) {
         check_undefined(d, MACF(p->mac_filters, MACF_LO));
         check_undefined(d, MACF(p->mac_filters, MACF_HI));
         check_undefined(d, MACF(p->mac_filters, MACF_POOLS_LO));
     }
     if (p->mac_filters > 1) {
-        assert_reg(d, MACF(0, MACF_POOLS_LO), 1);
-        assert_reg(d, MACF(0, MACF_POOLS_HI), 0);
+        vmqnic_assert_reg(d, MACF(0, MACF_POOLS_LO), 1);
+        vmqnic_assert_reg(d, MACF(0, MACF_POOLS_HI), 0);
     }
     if (p->vlan_filters) {
-        wr_check(d, VLANF(p->vlan_filters - 1, VLANF_CTRL),
-                 R_VLANF_CTRL_VALID_MASK | 7);
-        wr(d, VLANF(p->vlan_filters - 1, VLANF_POOLS_LO), 0xffffffff);
-        wr(d, VLANF(p->vlan_filters - 1, VLANF_POOLS_HI), 0xffffffff);
-        assert_reg(d, VLANF(p->vlan_filters - 1, VLANF_POOLS_LO),
-                   pools_mask(p, 0));
-        assert_reg(d, VLANF(p->vlan_filters - 1, VLANF_POOLS_HI),
-                   pools_mask(p, 1));
+        vmqnic_wr_check(d, VLANF(p->vlan_filters - 1, VLANF_CTRL),
+                        R_VLANF_CTRL_VALID_MASK | 7);
+        vmqnic_reg_write(d, VLANF(p->vlan_filters - 1, VLANF_POOLS_LO),
+                         0xffffffff);
+        vmqnic_reg_write(d, VLANF(p->vlan_filters - 1, VLANF_POOLS_HI),
+                         0xffffffff);
+        vmqnic_assert_reg(d, VLANF(p->vlan_filters - 1, VLANF_POOLS_LO),
+                          pools_mask(p, 0));
+        vmqnic_assert_reg(d, VLANF(p->vlan_filters - 1, VLANF_POOLS_HI),
+                          pools_mask(p, 1));
     }
     if (p->vlan_filters < VMQNIC_MAX_VLAN_FILTERS) {
         check_undefined(d, VLANF(p->vlan_filters, VLANF_CTRL));
         check_undefined(d, VLANF(p->vlan_filters, VLANF_POOLS_LO));
     }
-    assert_reg(d, A_ERR_COUNT, count);
+    vmqnic_assert_reg(d, A_ERR_COUNT, count);
 }
 
 typedef struct PropsTest {
@@ -546,12 +502,12 @@ static void test_bad_props(void)
     g_assert(qdict_haskey(rsp, "return"));
     qobject_unref(rsp);
     vmqnic_init(&d, bus, QPCI_DEVFN(5, 0));
-    assert_reg(&d, A_NUM_QUEUES, 4);
-    assert_reg(&d, A_NUM_POOLS, 4);
-    assert_reg(&d, A_NUM_MAC_FILTERS, 1024);
-    assert_reg(&d, A_NUM_VLAN_FILTERS, 0);
-    assert_reg(&d, A_LINK_SPEED, 400000);
-    assert_reg(&d, A_VMDQ_CTRL, R_VMDQ_CTRL_REPL_EN_MASK);
+    vmqnic_assert_reg(&d, A_NUM_QUEUES, 4);
+    vmqnic_assert_reg(&d, A_NUM_POOLS, 4);
+    vmqnic_assert_reg(&d, A_NUM_MAC_FILTERS, 1024);
+    vmqnic_assert_reg(&d, A_NUM_VLAN_FILTERS, 0);
+    vmqnic_assert_reg(&d, A_LINK_SPEED, 400000);
+    vmqnic_assert_reg(&d, A_VMDQ_CTRL, R_VMDQ_CTRL_REPL_EN_MASK);
 
     qpci_free_pc(bus);
     qtest_quit(qts);
@@ -560,60 +516,62 @@ static void test_bad_props(void)
 /* Change registers that check_reset_values() checks (needs 2 VLAN filters) */
 static void dirty_registers(QVmqnic *d)
 {
-    wr_check(d, A_SCRATCH, 0x5a5a1234);
-    wr_check(d, A_CTRL, R_CTRL_TX_EN_MASK);
-    wr_check(d, A_VMDQ_CTRL, 3);
-    wr_check(d, A_MISC_IMS, R_MISC_ICR_SW_MASK);
-    wr_check(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | 2);
-    wr_check(d, A_VEC_IMS, VEC_BIT(2));
-    wr_check(d, VEC_ITR(2), R_VEC_ITR_AUTOMASK_MASK);
-    wr(d, A_MISC_ICS, R_MISC_ICR_SW_MASK | R_MISC_ICR_SPOOF_MASK);
-    assert_reg(d, A_MISC_ICR, R_MISC_ICR_SW_MASK | R_MISC_ICR_SPOOF_MASK);
-    wr_check(d, RXQ(1, Q_BASE_LO), 0x100000);
-    wr_check(d, RXQ(1, Q_LEN), 8);
-    wr_check(d, RXQ(1, Q_BUFSZ), 2048);
-    wr_check(d, RXQ(1, Q_CTRL), R_Q_CTRL_ENABLE_MASK);
-    wr_check(d, TXQ(1, Q_VEC), R_Q_VEC_VALID_MASK | 0);
-    wr_check(d, POOL(0, POOL_CTRL), 0);
-    wr_check(d, POOL(1, POOL_MAXFRAME), 9018);
-    wr_check(d, POOL(1, POOL_RSS_KEY), 0x6d5a56da);
-    wr_check(d, MACF(0, MACF_LO), 0xffffffff);
-    wr_check(d, MACF(2, MACF_HI), R_MACF_HI_VALID_MASK | 1);
-    wr_check(d, VLANF(1, VLANF_CTRL), R_VLANF_CTRL_VALID_MASK | 1);
-    wr_check(d, VMQNIC_POOL_VLAN_REG(0, 0), 0x2);
-    wr_check(d, A_MTA + 4 * 10, 0x400);
-    wr(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | 0x7ff);
-    assert_reg(d, A_ERR_COUNT, 1);
+    vmqnic_wr_check(d, A_SCRATCH, 0x5a5a1234);
+    vmqnic_wr_check(d, A_CTRL, R_CTRL_TX_EN_MASK);
+    vmqnic_wr_check(d, A_VMDQ_CTRL, 3);
+    vmqnic_wr_check(d, A_MISC_IMS, R_MISC_ICR_SW_MASK);
+    vmqnic_wr_check(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | 2);
+    vmqnic_wr_check(d, A_VEC_IMS, VEC_BIT(2));
+    vmqnic_wr_check(d, VEC_ITR(2), R_VEC_ITR_AUTOMASK_MASK);
+    vmqnic_reg_write(d, A_MISC_ICS,
+                     R_MISC_ICR_SW_MASK | R_MISC_ICR_SPOOF_MASK);
+    vmqnic_assert_reg(d, A_MISC_ICR,
+                      R_MISC_ICR_SW_MASK | R_MISC_ICR_SPOOF_MASK);
+    vmqnic_wr_check(d, RXQ(1, Q_BASE_LO), 0x100000);
+    vmqnic_wr_check(d, RXQ(1, Q_LEN), 8);
+    vmqnic_wr_check(d, RXQ(1, Q_BUFSZ), 2048);
+    vmqnic_wr_check(d, RXQ(1, Q_CTRL), R_Q_CTRL_ENABLE_MASK);
+    vmqnic_wr_check(d, TXQ(1, Q_VEC), R_Q_VEC_VALID_MASK | 0);
+    vmqnic_wr_check(d, POOL(0, POOL_CTRL), 0);
+    vmqnic_wr_check(d, POOL(1, POOL_MAXFRAME), 9018);
+    vmqnic_wr_check(d, POOL(1, POOL_RSS_KEY), 0x6d5a56da);
+    vmqnic_wr_check(d, MACF(0, MACF_LO), 0xffffffff);
+    vmqnic_wr_check(d, MACF(2, MACF_HI), R_MACF_HI_VALID_MASK | 1);
+    vmqnic_wr_check(d, VLANF(1, VLANF_CTRL), R_VLANF_CTRL_VALID_MASK | 1);
+    vmqnic_wr_check(d, VMQNIC_POOL_VLAN_REG(0, 0), 0x2);
+    vmqnic_wr_check(d, A_MTA + 4 * 10, 0x400);
+    vmqnic_reg_write(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | 0x7ff);
+    vmqnic_assert_reg(d, A_ERR_COUNT, 1);
 }
 
 static void check_reset_values(QVmqnic *d, const Props *p)
 {
-    assert_reg(d, A_SCRATCH, 0);
-    assert_reg(d, A_CTRL, 0);
-    assert_reg(d, A_VMDQ_CTRL, qpp_log2(p) | R_VMDQ_CTRL_REPL_EN_MASK);
-    assert_reg(d, A_MISC_IMS, 0);
-    assert_reg(d, A_MISC_ICR, 0);
-    assert_reg(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK);
-    assert_reg(d, A_VEC_IMS, 0);
-    assert_reg(d, A_VEC_ICR, 0);
-    assert_reg(d, VEC_ITR(2), 0);
-    assert_reg(d, RXQ(1, Q_BASE_LO), 0);
-    assert_reg(d, RXQ(1, Q_LEN), 0);
-    assert_reg(d, RXQ(1, Q_CTRL), 0);
-    assert_reg(d, RXQ(1, Q_BUFSZ), 0);
-    assert_reg(d, RXQ(1, Q_STATUS), R_Q_STATUS_STOPPED_MASK);
-    assert_reg(d, TXQ(1, Q_VEC), R_Q_VEC_VALID_MASK | 2);
-    assert_reg(d, POOL(0, POOL_CTRL), VMQNIC_POOL0_CTRL_RESET);
-    assert_reg(d, POOL(1, POOL_MAXFRAME), VMQNIC_DEFAULT_MAX_FRAME);
-    assert_reg(d, POOL(1, POOL_RSS_KEY), 0);
-    assert_reg(d, MACF(0, MACF_LO), 0x5e000002);
-    assert_reg(d, MACF(2, MACF_HI), 0);
-    assert_reg(d, VLANF(1, VLANF_CTRL), 0);
-    assert_reg(d, VMQNIC_POOL_VLAN_REG(0, 0), 0);
-    assert_reg(d, A_MTA + 4 * 10, 0);
-    assert_reg(d, A_ERR_COUNT, 0);
-    assert_reg(d, A_ERR_INFO, 0);
-    g_assert_cmphex(rd(d, A_STATUS) & R_STATUS_LINK_UP_MASK, ==,
+    vmqnic_assert_reg(d, A_SCRATCH, 0);
+    vmqnic_assert_reg(d, A_CTRL, 0);
+    vmqnic_assert_reg(d, A_VMDQ_CTRL, qpp_log2(p) | R_VMDQ_CTRL_REPL_EN_MASK);
+    vmqnic_assert_reg(d, A_MISC_IMS, 0);
+    vmqnic_assert_reg(d, A_MISC_ICR, 0);
+    vmqnic_assert_reg(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK);
+    vmqnic_assert_reg(d, A_VEC_IMS, 0);
+    vmqnic_assert_reg(d, A_VEC_ICR, 0);
+    vmqnic_assert_reg(d, VEC_ITR(2), 0);
+    vmqnic_assert_reg(d, RXQ(1, Q_BASE_LO), 0);
+    vmqnic_assert_reg(d, RXQ(1, Q_LEN), 0);
+    vmqnic_assert_reg(d, RXQ(1, Q_CTRL), 0);
+    vmqnic_assert_reg(d, RXQ(1, Q_BUFSZ), 0);
+    vmqnic_assert_reg(d, RXQ(1, Q_STATUS), R_Q_STATUS_STOPPED_MASK);
+    vmqnic_assert_reg(d, TXQ(1, Q_VEC), R_Q_VEC_VALID_MASK | 2);
+    vmqnic_assert_reg(d, POOL(0, POOL_CTRL), VMQNIC_POOL0_CTRL_RESET);
+    vmqnic_assert_reg(d, POOL(1, POOL_MAXFRAME), VMQNIC_DEFAULT_MAX_FRAME);
+    vmqnic_assert_reg(d, POOL(1, POOL_RSS_KEY), 0);
+    vmqnic_assert_reg(d, MACF(0, MACF_LO), 0x5e000002);
+    vmqnic_assert_reg(d, MACF(2, MACF_HI), 0);
+    vmqnic_assert_reg(d, VLANF(1, VLANF_CTRL), 0);
+    vmqnic_assert_reg(d, VMQNIC_POOL_VLAN_REG(0, 0), 0);
+    vmqnic_assert_reg(d, A_MTA + 4 * 10, 0);
+    vmqnic_assert_reg(d, A_ERR_COUNT, 0);
+    vmqnic_assert_reg(d, A_ERR_INFO, 0);
+    g_assert_cmphex(vmqnic_reg_read(d, A_STATUS) & R_STATUS_LINK_UP_MASK, ==,
                     R_STATUS_LINK_UP_MASK);
 }
 
@@ -650,12 +608,10 @@ static void test_flr(const void *opaque)
     vmqnic_restore_config(d);
 
     check_reset_values(d, &default_props);
-    g_assert_cmphex(FIELD_EX32(rd(d, A_STATUS), STATUS, INT_MODE), ==,
-                    VMQNIC_INT_MODE_INTX);
+    g_assert_cmphex(vmqnic_int_mode(d), ==, VMQNIC_INT_MODE_INTX);
     /* Unlike CTRL.RST, an FLR also resets the MSI-X table and PBA */
     vmqnic_msix_enable(d);
-    g_assert_cmphex(FIELD_EX32(rd(d, A_STATUS), STATUS, INT_MODE), ==,
-                    VMQNIC_INT_MODE_MSIX);
+    g_assert_cmphex(vmqnic_int_mode(d), ==, VMQNIC_INT_MODE_MSIX);
     g_assert_false(vmqnic_msix_pending(d, 2));
     g_assert_true(qpci_msix_masked(dev, 2));
     machine_stop(&m);
@@ -688,66 +644,68 @@ static void mig_dirty(QVmqnic *d)
     int i;
 
     vmqnic_msix_enable(d);
-    wr_check(d, A_SCRATCH, 0xc0ffee01);
-    wr_check(d, A_CTRL, R_CTRL_RX_EN_MASK | R_CTRL_TX_EN_MASK);
-    wr_check(d, A_VMDQ_CTRL, 2 | (3 << R_VMDQ_CTRL_DEF_POOL_SHIFT) |
-             R_VMDQ_CTRL_LOOPBACK_EN_MASK | R_VMDQ_CTRL_VLAN_FILTER_EN_MASK);
+    vmqnic_wr_check(d, A_SCRATCH, 0xc0ffee01);
+    vmqnic_wr_check(d, A_CTRL, R_CTRL_RX_EN_MASK | R_CTRL_TX_EN_MASK);
+    vmqnic_wr_check(d, A_VMDQ_CTRL, 2 | (3 << R_VMDQ_CTRL_DEF_POOL_SHIFT) |
+                    R_VMDQ_CTRL_LOOPBACK_EN_MASK |
+                    R_VMDQ_CTRL_VLAN_FILTER_EN_MASK);
 
     /* SW cause pending on a disabled vector 0 */
-    wr_check(d, A_MISC_IMS, R_MISC_ICR_SW_MASK | R_MISC_ICR_LINK_MASK);
-    wr(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
+    vmqnic_wr_check(d, A_MISC_IMS, R_MISC_ICR_SW_MASK | R_MISC_ICR_LINK_MASK);
+    vmqnic_reg_write(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
     /* vector 5 fired into the (masked) MSI-X table: PBA */
-    wr(d, A_VEC_IMS, VEC_BIT(5));
-    wr(d, VEC_REG(VEC_IMS, 40), VEC_BIT(40));
-    wr(d, A_VEC_ICS, VEC_BIT(5));
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(5));
+    vmqnic_reg_write(d, VEC_REG(VEC_IMS, 40), VEC_BIT(40));
+    vmqnic_reg_write(d, A_VEC_ICS, VEC_BIT(5));
     g_assert_true(vmqnic_msix_pending(d, 5));
     g_assert_false(vmqnic_msix_pending(d, 0));
-    wr_check(d, VEC_ITR(3), R_VEC_ITR_AUTOMASK_MASK | 0x40);
-    wr_check(d, VEC_ITR(128), 7);
+    vmqnic_wr_check(d, VEC_ITR(3), R_VEC_ITR_AUTOMASK_MASK | 0x40);
+    vmqnic_wr_check(d, VEC_ITR(128), 7);
 
-    wr_check(d, RXQ(2, Q_BASE_LO), 0x300000);
-    wr_check(d, RXQ(2, Q_LEN), 64);
-    wr_check(d, RXQ(2, Q_BUFSZ), 2048);
-    wr_check(d, RXQ(2, Q_TAIL), 3);
-    wr_check(d, RXQ(2, Q_CTRL), R_Q_CTRL_ENABLE_MASK | R_Q_CTRL_DROP_EN_MASK);
-    wr_check(d, RXQ(2, Q_VEC), R_Q_VEC_VALID_MASK | 9);
-    wr_check(d, TXQ(3, Q_BASE_LO), 0x400000);
-    wr_check(d, TXQ(3, Q_LEN), 128);
-    wr_check(d, TXQ(3, Q_TAIL), 100);
+    vmqnic_wr_check(d, RXQ(2, Q_BASE_LO), 0x300000);
+    vmqnic_wr_check(d, RXQ(2, Q_LEN), 64);
+    vmqnic_wr_check(d, RXQ(2, Q_BUFSZ), 2048);
+    vmqnic_wr_check(d, RXQ(2, Q_TAIL), 3);
+    vmqnic_wr_check(d, RXQ(2, Q_CTRL),
+                    R_Q_CTRL_ENABLE_MASK | R_Q_CTRL_DROP_EN_MASK);
+    vmqnic_wr_check(d, RXQ(2, Q_VEC), R_Q_VEC_VALID_MASK | 9);
+    vmqnic_wr_check(d, TXQ(3, Q_BASE_LO), 0x400000);
+    vmqnic_wr_check(d, TXQ(3, Q_LEN), 128);
+    vmqnic_wr_check(d, TXQ(3, Q_TAIL), 100);
     /* nothing for the TX datapath to do: tail back to head */
-    wr_check(d, TXQ(3, Q_TAIL), 0);
-    wr_check(d, TXQ(3, Q_CTRL), R_Q_CTRL_ENABLE_MASK);
-    wr_check(d, TXQ(3, Q_VEC), R_Q_VEC_VALID_MASK | 11);
-    wr_check(d, RXQ(127, Q_BASE_HI), 0x12);
-    wr_check(d, RXQ(127, Q_LEN), 16);
+    vmqnic_wr_check(d, TXQ(3, Q_TAIL), 0);
+    vmqnic_wr_check(d, TXQ(3, Q_CTRL), R_Q_CTRL_ENABLE_MASK);
+    vmqnic_wr_check(d, TXQ(3, Q_VEC), R_Q_VEC_VALID_MASK | 11);
+    vmqnic_wr_check(d, RXQ(127, Q_BASE_HI), 0x12);
+    vmqnic_wr_check(d, RXQ(127, Q_LEN), 16);
 
-    wr_check(d, MACF(5, MACF_LO), 0xddccbbaa);
-    wr_check(d, MACF(5, MACF_HI), R_MACF_HI_VALID_MASK | 0xffee);
-    wr_check(d, MACF(5, MACF_POOLS_LO), 0x30);
-    wr_check(d, MACF(5, MACF_POOLS_HI), 0x1);
-    wr_check(d, MACF(5, MACF_VLAN),
-             (VMQNIC_MACF_VLAN_EXACT << R_MACF_VLAN_MODE_SHIFT) | 100);
+    vmqnic_wr_check(d, MACF(5, MACF_LO), 0xddccbbaa);
+    vmqnic_wr_check(d, MACF(5, MACF_HI), R_MACF_HI_VALID_MASK | 0xffee);
+    vmqnic_wr_check(d, MACF(5, MACF_POOLS_LO), 0x30);
+    vmqnic_wr_check(d, MACF(5, MACF_POOLS_HI), 0x1);
+    vmqnic_wr_check(d, MACF(5, MACF_VLAN),
+                    (VMQNIC_MACF_VLAN_EXACT << R_MACF_VLAN_MODE_SHIFT) | 100);
 
-    wr_check(d, POOL(7, POOL_CTRL), 0x235);
-    wr_check(d, POOL(7, POOL_MAXFRAME), 9000);
-    wr_check(d, POOL(7, POOL_DEFVLAN), R_POOL_DEFVLAN_INSERT_MASK | 5);
-    wr_check(d, POOL(7, POOL_RSS_TYPES), 0x1f);
+    vmqnic_wr_check(d, POOL(7, POOL_CTRL), 0x235);
+    vmqnic_wr_check(d, POOL(7, POOL_MAXFRAME), 9000);
+    vmqnic_wr_check(d, POOL(7, POOL_DEFVLAN), R_POOL_DEFVLAN_INSERT_MASK | 5);
+    vmqnic_wr_check(d, POOL(7, POOL_RSS_TYPES), 0x1f);
     for (i = 0; i < VMQNIC_RSS_KEY_WORDS; i++) {
-        wr_check(d, POOL(7, POOL_RSS_KEY) + 4 * i, 0x9e3779b9 * (i + 1));
+        vmqnic_wr_check(d, POOL(7, POOL_RSS_KEY) + 4 * i, 0x9e3779b9 * (i + 1));
     }
     for (i = 0; i < VMQNIC_RETA_WORDS; i++) {
-        wr_check(d, POOL(7, POOL_RETA) + 4 * i, 0x01000100 ^ (i & 1));
+        vmqnic_wr_check(d, POOL(7, POOL_RETA) + 4 * i, 0x01000100 ^ (i & 1));
     }
-    wr_check(d, VMQNIC_POOL_VLAN_REG(3, 10), 0x00ff00ff);
-    wr_check(d, VMQNIC_POOL_VLAN_REG(63, 127), 0x80000000);
-    wr_check(d, VLANF(2, VLANF_CTRL), R_VLANF_CTRL_VALID_MASK | 200);
-    wr_check(d, VLANF(2, VLANF_POOLS_LO), 0x88);
-    wr_check(d, VLANF(2, VLANF_POOLS_HI), 0x2);
-    wr_check(d, A_MTA + 4 * 5, 0x1234);
-    wr_check(d, A_MTA + 4 * 100, 0x80000000);
+    vmqnic_wr_check(d, VMQNIC_POOL_VLAN_REG(3, 10), 0x00ff00ff);
+    vmqnic_wr_check(d, VMQNIC_POOL_VLAN_REG(63, 127), 0x80000000);
+    vmqnic_wr_check(d, VLANF(2, VLANF_CTRL), R_VLANF_CTRL_VALID_MASK | 200);
+    vmqnic_wr_check(d, VLANF(2, VLANF_POOLS_LO), 0x88);
+    vmqnic_wr_check(d, VLANF(2, VLANF_POOLS_HI), 0x2);
+    vmqnic_wr_check(d, A_MTA + 4 * 5, 0x1234);
+    vmqnic_wr_check(d, A_MTA + 4 * 100, 0x80000000);
 
     /* an error: not read back here (reading clears ERR_INFO.VALID) */
-    wr(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | 0x7ff);
+    vmqnic_reg_write(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | 0x7ff);
 }
 
 /* Registers compared between source and destination */
@@ -876,12 +834,12 @@ static void test_migration(void)
     machine_start_props(&src, SLOT_PC, &default_props, NULL);
     mig_dirty(&src.d);
     for (i = 0; i < regs->len; i++) {
-        vals[i] = rd(&src.d, g_array_index(regs, uint32_t, i));
+        vals[i] = vmqnic_reg_read(&src.d, g_array_index(regs, uint32_t, i));
     }
     /* Not tautological: the state differs from a reset device */
     g_assert_cmphex(vals[0], ==, 0xc0ffee01);
-    assert_reg(&src.d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
-    assert_reg(&src.d, A_ERR_COUNT, 1);
+    vmqnic_assert_reg(&src.d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
+    vmqnic_assert_reg(&src.d, A_ERR_COUNT, 1);
 
     status = migrate(&src, &dst, &default_props);
     g_assert_cmpstr(status, ==, "completed");
@@ -896,25 +854,24 @@ static void test_migration(void)
 
     for (i = 0; i < regs->len; i++) {
         uint32_t reg = g_array_index(regs, uint32_t, i);
-        uint32_t v = rd(d, reg);
+        uint32_t v = vmqnic_reg_read(d, reg);
 
         if (v != vals[i]) {
             g_error("register 0x%05x: 0x%08x on the source, 0x%08x on the "
                     "destination", reg, vals[i], v);
         }
     }
-    g_assert_cmphex(rd(d, A_ERR_INFO) & (R_ERR_INFO_VALID_MASK |
-                                         R_ERR_INFO_CODE_MASK), ==,
+    g_assert_cmphex(vmqnic_reg_read(d, A_ERR_INFO) & (R_ERR_INFO_VALID_MASK |
+                                                      R_ERR_INFO_CODE_MASK), ==,
                     R_ERR_INFO_VALID_MASK | VMQNIC_ERR_BAD_VECTOR);
-    g_assert_cmphex(FIELD_EX32(rd(d, A_STATUS), STATUS, INT_MODE), ==,
-                    VMQNIC_INT_MODE_MSIX);
+    g_assert_cmphex(vmqnic_int_mode(d), ==, VMQNIC_INT_MODE_MSIX);
 
     /* Interrupt state: the PBA came along, the pending cause too */
     g_assert_true(vmqnic_msix_pending(d, 5));
     g_assert_false(vmqnic_msix_pending(d, 0));
-    wr(d, A_VEC_IMS, VEC_BIT(0));
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(0));
     g_assert_true(vmqnic_msix_pending(d, 0));
-    wr(d, VEC_REG(VEC_ICS, 40), VEC_BIT(40));
+    vmqnic_reg_write(d, VEC_REG(VEC_ICS, 40), VEC_BIT(40));
     g_assert_true(vmqnic_msix_pending(d, 40));
 
     machine_stop(&dst);
@@ -928,7 +885,7 @@ static void test_migration_mismatch(const void *opaque)
     g_autofree char *status = NULL;
 
     machine_start_props(&src, SLOT_PC, &default_props, NULL);
-    wr_check(&src.d, A_SCRATCH, 1);
+    vmqnic_wr_check(&src.d, A_SCRATCH, 1);
 
     status = migrate(&src, &dst, dst_props);
     if (strcmp(status, "failed")) {

@@ -49,81 +49,36 @@
 #define VMDQ_CTRL_RESET ((1 << R_VMDQ_CTRL_QPP_LOG2_SHIFT) | \
                          R_VMDQ_CTRL_REPL_EN_MASK)
 
-static uint32_t rd(QVmqnic *d, uint32_t reg)
-{
-    return vmqnic_reg_read(d, reg);
-}
-
-static void wr(QVmqnic *d, uint32_t reg, uint32_t val)
-{
-    vmqnic_reg_write(d, reg, val);
-}
-
-/* Report which register differs, then assert (also in nonfatal mode) */
-#define assert_reg(d, reg, expected) do {                                \
-        uint32_t v_ = rd(d, reg);                                        \
-        if (v_ != (uint32_t)(expected)) {                                \
-            g_test_message("%s:%d: register 0x%05x (%s) is 0x%08x, "     \
-                           "expected 0x%08x", __func__, __LINE__,        \
-                           (uint32_t)(reg), #reg, v_,                    \
-                           (uint32_t)(expected));                        \
-        }                                                                \
-        g_assert_cmphex(v_, ==, (uint32_t)(expected));                   \
-    } while (0)
-
-static void wr_check(QVmqnic *d, uint32_t reg, uint32_t val)
-{
-    wr(d, reg, val);
-    assert_reg(d, reg, val);
-}
-
-/*
- * An out-of-range value is refused as a whole: the register keeps its
- * value, the error is recorded with code 11 (BAD_VALUE) and no queue.
- */
-static void check_value_refused(QVmqnic *d, uint32_t reg, uint32_t val,
-                                uint32_t *count)
-{
-    uint32_t old = rd(d, reg);
-
-    wr(d, reg, val);
-    assert_reg(d, reg, old);
-    *count += 1;
-    assert_reg(d, A_ERR_COUNT, *count);
-    assert_reg(d, A_ERR_INFO, R_ERR_INFO_VALID_MASK | R_ERR_INFO_QUEUE_MASK |
-               VMQNIC_ERR_BAD_VALUE);
-}
-
 static void check_mac_entry0(QVmqnic *d)
 {
-    assert_reg(d, MACF(0, MACF_LO), TEST_MAC_LO);
-    assert_reg(d, MACF(0, MACF_HI), R_MACF_HI_VALID_MASK | TEST_MAC_HI);
-    assert_reg(d, MACF(0, MACF_POOLS_LO), 1);
-    assert_reg(d, MACF(0, MACF_POOLS_HI), 0);
-    assert_reg(d, MACF(0, MACF_VLAN), 0);
+    vmqnic_assert_reg(d, MACF(0, MACF_LO), TEST_MAC_LO);
+    vmqnic_assert_reg(d, MACF(0, MACF_HI), R_MACF_HI_VALID_MASK | TEST_MAC_HI);
+    vmqnic_assert_reg(d, MACF(0, MACF_POOLS_LO), 1);
+    vmqnic_assert_reg(d, MACF(0, MACF_POOLS_HI), 0);
+    vmqnic_assert_reg(d, MACF(0, MACF_VLAN), 0);
 }
 
 static void check_queue_defaults(QVmqnic *d, int q)
 {
-    assert_reg(d, RXQ(q, Q_BASE_LO), 0);
-    assert_reg(d, RXQ(q, Q_BASE_HI), 0);
-    assert_reg(d, RXQ(q, Q_LEN), 0);
-    assert_reg(d, RXQ(q, Q_HEAD), 0);
-    assert_reg(d, RXQ(q, Q_TAIL), 0);
-    assert_reg(d, RXQ(q, Q_CTRL), 0);
-    assert_reg(d, RXQ(q, Q_ERR), 0);
-    assert_reg(d, RXQ(q, Q_BUFSZ), 0);
-    assert_reg(d, RXQ(q, Q_VEC), R_Q_VEC_VALID_MASK | (q + 1));
-    assert_reg(d, RXQ(q, Q_STATUS), R_Q_STATUS_STOPPED_MASK);
-    assert_reg(d, TXQ(q, Q_BASE_LO), 0);
-    assert_reg(d, TXQ(q, Q_BASE_HI), 0);
-    assert_reg(d, TXQ(q, Q_LEN), 0);
-    assert_reg(d, TXQ(q, Q_HEAD), 0);
-    assert_reg(d, TXQ(q, Q_TAIL), 0);
-    assert_reg(d, TXQ(q, Q_CTRL), 0);
-    assert_reg(d, TXQ(q, Q_ERR), 0);
-    assert_reg(d, TXQ(q, Q_VEC), R_Q_VEC_VALID_MASK | (q + 1));
-    assert_reg(d, TXQ(q, Q_STATUS), R_Q_STATUS_STOPPED_MASK);
+    vmqnic_assert_reg(d, RXQ(q, Q_BASE_LO), 0);
+    vmqnic_assert_reg(d, RXQ(q, Q_BASE_HI), 0);
+    vmqnic_assert_reg(d, RXQ(q, Q_LEN), 0);
+    vmqnic_assert_reg(d, RXQ(q, Q_HEAD), 0);
+    vmqnic_assert_reg(d, RXQ(q, Q_TAIL), 0);
+    vmqnic_assert_reg(d, RXQ(q, Q_CTRL), 0);
+    vmqnic_assert_reg(d, RXQ(q, Q_ERR), 0);
+    vmqnic_assert_reg(d, RXQ(q, Q_BUFSZ), 0);
+    vmqnic_assert_reg(d, RXQ(q, Q_VEC), R_Q_VEC_VALID_MASK | (q + 1));
+    vmqnic_assert_reg(d, RXQ(q, Q_STATUS), R_Q_STATUS_STOPPED_MASK);
+    vmqnic_assert_reg(d, TXQ(q, Q_BASE_LO), 0);
+    vmqnic_assert_reg(d, TXQ(q, Q_BASE_HI), 0);
+    vmqnic_assert_reg(d, TXQ(q, Q_LEN), 0);
+    vmqnic_assert_reg(d, TXQ(q, Q_HEAD), 0);
+    vmqnic_assert_reg(d, TXQ(q, Q_TAIL), 0);
+    vmqnic_assert_reg(d, TXQ(q, Q_CTRL), 0);
+    vmqnic_assert_reg(d, TXQ(q, Q_ERR), 0);
+    vmqnic_assert_reg(d, TXQ(q, Q_VEC), R_Q_VEC_VALID_MASK | (q + 1));
+    vmqnic_assert_reg(d, TXQ(q, Q_STATUS), R_Q_STATUS_STOPPED_MASK);
 }
 
 /* Statistics: all 0 after a reset (GUEST_ERRS and IRQS count later) */
@@ -133,36 +88,32 @@ static void check_stats_zero(QVmqnic *d)
     int i, s;
 
     for (s = 0; s < VMQNIC_NUM_STATS; s++) {
-        assert_reg(d, STAT_LO(s), 0);
-        assert_reg(d, STAT_HI(s), 0);
+        vmqnic_assert_reg(d, STAT_LO(s), 0);
+        vmqnic_assert_reg(d, STAT_HI(s), 0);
     }
     for (i = 0; i < ARRAY_SIZE(queues); i++) {
         for (s = 0; s < VMQNIC_NUM_QSTATS; s++) {
-            assert_reg(d, VMQNIC_QSTAT_REG(queues[i], s), 0);
-            assert_reg(d, VMQNIC_QSTAT_REG(queues[i], s) + 4, 0);
+            vmqnic_assert_reg(d, VMQNIC_QSTAT_REG(queues[i], s), 0);
+            vmqnic_assert_reg(d, VMQNIC_QSTAT_REG(queues[i], s) + 4, 0);
         }
     }
 }
 
-static uint32_t guest_errs(QVmqnic *d)
-{
-    return rd(d, STAT_LO(VMQNIC_STAT_GUEST_ERRS));
-}
-
 static void check_pool_defaults(QVmqnic *d, int p)
 {
-    assert_reg(d, POOL(p, POOL_CTRL), p ? 0 : VMQNIC_POOL0_CTRL_RESET);
-    assert_reg(d, POOL(p, POOL_MAXFRAME), VMQNIC_DEFAULT_MAX_FRAME);
-    assert_reg(d, POOL(p, POOL_DEFVLAN), 0);
-    assert_reg(d, POOL(p, POOL_RSS_TYPES), 0);
-    assert_reg(d, POOL(p, POOL_SPOOF_DROPS), 0);
-    assert_reg(d, POOL(p, POOL_RSS_KEY), 0);
-    assert_reg(d, POOL(p, POOL_RSS_KEY) + 4 * (VMQNIC_RSS_KEY_WORDS - 1), 0);
-    assert_reg(d, POOL(p, POOL_RETA), 0);
-    assert_reg(d, POOL(p, POOL_RETA) + 4 * (VMQNIC_RETA_WORDS - 1), 0);
+    vmqnic_assert_reg(d, POOL(p, POOL_CTRL), p ? 0 : VMQNIC_POOL0_CTRL_RESET);
+    vmqnic_assert_reg(d, POOL(p, POOL_MAXFRAME), VMQNIC_DEFAULT_MAX_FRAME);
+    vmqnic_assert_reg(d, POOL(p, POOL_DEFVLAN), 0);
+    vmqnic_assert_reg(d, POOL(p, POOL_RSS_TYPES), 0);
+    vmqnic_assert_reg(d, POOL(p, POOL_SPOOF_DROPS), 0);
+    vmqnic_assert_reg(d, POOL(p, POOL_RSS_KEY), 0);
+    vmqnic_assert_reg(d, POOL(p, POOL_RSS_KEY) +
+                      4 * (VMQNIC_RSS_KEY_WORDS - 1), 0);
+    vmqnic_assert_reg(d, POOL(p, POOL_RETA), 0);
+    vmqnic_assert_reg(d, POOL(p, POOL_RETA) + 4 * (VMQNIC_RETA_WORDS - 1), 0);
     /* 2 queues per pool by default */
-    assert_reg(d, POOL(p, POOL_QUEUES),
-               (2 << R_POOL_QUEUES_COUNT_SHIFT) | (2 * p));
+    vmqnic_assert_reg(d, POOL(p, POOL_QUEUES),
+                      (2 << R_POOL_QUEUES_COUNT_SHIFT) | (2 * p));
 }
 
 /*
@@ -176,33 +127,33 @@ static void check_defaults(QVmqnic *d)
     static const int vectors[] = { 0, 1, 3, 5, 7, NVEC - 1 };
     int i, w;
 
-    assert_reg(d, A_CTRL, 0);
-    assert_reg(d, A_SCRATCH, 0);
-    assert_reg(d, A_ERR_INFO, 0);
-    assert_reg(d, A_ERR_COUNT, 0);
-    g_assert_cmphex(rd(d, A_STATUS) &
+    vmqnic_assert_reg(d, A_CTRL, 0);
+    vmqnic_assert_reg(d, A_SCRATCH, 0);
+    vmqnic_assert_reg(d, A_ERR_INFO, 0);
+    vmqnic_assert_reg(d, A_ERR_COUNT, 0);
+    g_assert_cmphex(vmqnic_reg_read(d, A_STATUS) &
                     (R_STATUS_LINK_UP_MASK | R_STATUS_FULL_DUPLEX_MASK), ==,
                     R_STATUS_LINK_UP_MASK | R_STATUS_FULL_DUPLEX_MASK);
 
-    assert_reg(d, A_MISC_ICR, 0);
-    assert_reg(d, A_MISC_IMS, 0);
-    assert_reg(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK);
-    assert_reg(d, A_VMDQ_CTRL, VMDQ_CTRL_RESET);
-    assert_reg(d, A_SPOOF_POOLS_LO, 0);
-    assert_reg(d, A_SPOOF_POOLS_HI, 0);
+    vmqnic_assert_reg(d, A_MISC_ICR, 0);
+    vmqnic_assert_reg(d, A_MISC_IMS, 0);
+    vmqnic_assert_reg(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK);
+    vmqnic_assert_reg(d, A_VMDQ_CTRL, VMDQ_CTRL_RESET);
+    vmqnic_assert_reg(d, A_SPOOF_POOLS_LO, 0);
+    vmqnic_assert_reg(d, A_SPOOF_POOLS_HI, 0);
     for (w = 0; w < VMQNIC_MTA_WORDS; w++) {
-        assert_reg(d, A_MTA + 4 * w, 0);
+        vmqnic_assert_reg(d, A_MTA + 4 * w, 0);
     }
     for (i = 0; i < ARRAY_SIZE(vectors); i++) {
-        assert_reg(d, VEC_ITR(vectors[i]), 0);
+        vmqnic_assert_reg(d, VEC_ITR(vectors[i]), 0);
     }
     for (w = 0; w < NVW; w++) {
-        assert_reg(d, A_VEC_IMS + 4 * w, 0);
-        assert_reg(d, A_VEC_ICR + 4 * w, 0);
+        vmqnic_assert_reg(d, A_VEC_IMS + 4 * w, 0);
+        vmqnic_assert_reg(d, A_VEC_ICR + 4 * w, 0);
     }
     for (w = 0; w < NQW; w++) {
-        assert_reg(d, A_RXQ_ICR + 4 * w, 0);
-        assert_reg(d, A_TXQ_ICR + 4 * w, 0);
+        vmqnic_assert_reg(d, A_RXQ_ICR + 4 * w, 0);
+        vmqnic_assert_reg(d, A_TXQ_ICR + 4 * w, 0);
     }
 
     for (i = 0; i < ARRAY_SIZE(queues); i++) {
@@ -211,27 +162,27 @@ static void check_defaults(QVmqnic *d)
     for (i = 0; i < ARRAY_SIZE(pools); i++) {
         check_pool_defaults(d, pools[i]);
         for (w = 0; w < VMQNIC_VLAN_WORDS; w += 7) {
-            assert_reg(d, VMQNIC_POOL_VLAN_REG(pools[i], w), 0);
+            vmqnic_assert_reg(d, VMQNIC_POOL_VLAN_REG(pools[i], w), 0);
         }
-        assert_reg(d, VMQNIC_POOL_VLAN_REG(pools[i], VMQNIC_VLAN_WORDS - 1),
-                   0);
+        vmqnic_assert_reg(d, VMQNIC_POOL_VLAN_REG(pools[i],
+                                                  VMQNIC_VLAN_WORDS - 1), 0);
     }
 
     check_mac_entry0(d);
     for (i = 1; i < NMACF; i += 21) {
-        assert_reg(d, MACF(i, MACF_LO), 0);
-        assert_reg(d, MACF(i, MACF_HI), 0);
-        assert_reg(d, MACF(i, MACF_POOLS_LO), 0);
-        assert_reg(d, MACF(i, MACF_POOLS_HI), 0);
-        assert_reg(d, MACF(i, MACF_VLAN), 0);
+        vmqnic_assert_reg(d, MACF(i, MACF_LO), 0);
+        vmqnic_assert_reg(d, MACF(i, MACF_HI), 0);
+        vmqnic_assert_reg(d, MACF(i, MACF_POOLS_LO), 0);
+        vmqnic_assert_reg(d, MACF(i, MACF_POOLS_HI), 0);
+        vmqnic_assert_reg(d, MACF(i, MACF_VLAN), 0);
     }
-    assert_reg(d, MACF(NMACF - 1, MACF_HI), 0);
+    vmqnic_assert_reg(d, MACF(NMACF - 1, MACF_HI), 0);
     for (i = 0; i < NVLANF; i += 9) {
-        assert_reg(d, VLANF(i, VLANF_CTRL), 0);
-        assert_reg(d, VLANF(i, VLANF_POOLS_LO), 0);
-        assert_reg(d, VLANF(i, VLANF_POOLS_HI), 0);
+        vmqnic_assert_reg(d, VLANF(i, VLANF_CTRL), 0);
+        vmqnic_assert_reg(d, VLANF(i, VLANF_POOLS_LO), 0);
+        vmqnic_assert_reg(d, VLANF(i, VLANF_POOLS_HI), 0);
     }
-    assert_reg(d, VLANF(NVLANF - 1, VLANF_CTRL), 0);
+    vmqnic_assert_reg(d, VLANF(NVLANF - 1, VLANF_CTRL), 0);
 }
 
 /* Size of a memory BAR as seen by probing it with all-ones */
@@ -381,38 +332,37 @@ static void test_msix_cap(void *obj, void *data, QGuestAllocator *alloc)
 
     /* start_hw enabled MSI-X; the device reports it */
     g_assert_true(dev->msix_enabled);
-    g_assert_cmphex(FIELD_EX32(rd(d, A_STATUS), STATUS, INT_MODE), ==,
-                    VMQNIC_INT_MODE_MSIX);
+    g_assert_cmphex(vmqnic_int_mode(d), ==, VMQNIC_INT_MODE_MSIX);
 }
 
 static void check_capabilities(QVmqnic *d)
 {
     uint32_t v;
 
-    assert_reg(d, A_ID, VMQNIC_ID_MAGIC);
-    v = rd(d, A_VERSION);
+    vmqnic_assert_reg(d, A_ID, VMQNIC_ID_MAGIC);
+    v = vmqnic_reg_read(d, A_VERSION);
     g_assert_cmpuint(FIELD_EX32(v, VERSION, MAJOR), ==, VMQNIC_VERSION_MAJOR);
     g_assert_cmpuint(FIELD_EX32(v, VERSION, MINOR), ==, VMQNIC_VERSION_MINOR);
-    assert_reg(d, A_NUM_QUEUES, NQ);
-    assert_reg(d, A_NUM_POOLS, NPOOLS);
-    assert_reg(d, A_NUM_MAC_FILTERS, NMACF);
-    assert_reg(d, A_NUM_VLAN_FILTERS, NVLANF);
-    assert_reg(d, A_NUM_VECTORS, NVEC);
+    vmqnic_assert_reg(d, A_NUM_QUEUES, NQ);
+    vmqnic_assert_reg(d, A_NUM_POOLS, NPOOLS);
+    vmqnic_assert_reg(d, A_NUM_MAC_FILTERS, NMACF);
+    vmqnic_assert_reg(d, A_NUM_VLAN_FILTERS, NVLANF);
+    vmqnic_assert_reg(d, A_NUM_VECTORS, NVEC);
 
     /* Every function of the specification, as documented: 0x1fff */
-    assert_reg(d, A_FEATURES, 0x1fff);
+    vmqnic_assert_reg(d, A_FEATURES, 0x1fff);
     g_assert_cmphex(VMQNIC_FEATURES, ==, (R_FEATURES_ANTISPOOF_MASK << 1) - 1);
 
-    assert_reg(d, A_LINK_SPEED, 10000);
-    assert_reg(d, A_MAX_FRAME, VMQNIC_MAX_FRAME);
-    assert_reg(d, A_RING_LIMITS,
-               (VMQNIC_RING_MAX_LOG2 << R_RING_LIMITS_MAX_LOG2_SHIFT) |
-               VMQNIC_RING_MIN_LOG2);
-    assert_reg(d, A_PERM_MAC_LO, TEST_MAC_LO);
-    assert_reg(d, A_PERM_MAC_HI, TEST_MAC_HI);
+    vmqnic_assert_reg(d, A_LINK_SPEED, 10000);
+    vmqnic_assert_reg(d, A_MAX_FRAME, VMQNIC_MAX_FRAME);
+    vmqnic_assert_reg(d, A_RING_LIMITS,
+                      (VMQNIC_RING_MAX_LOG2 << R_RING_LIMITS_MAX_LOG2_SHIFT) |
+                      VMQNIC_RING_MIN_LOG2);
+    vmqnic_assert_reg(d, A_PERM_MAC_LO, TEST_MAC_LO);
+    vmqnic_assert_reg(d, A_PERM_MAC_HI, TEST_MAC_HI);
 
     /* link up (socket netdev), MSI-X enabled by start_hw */
-    v = rd(d, A_STATUS);
+    v = vmqnic_reg_read(d, A_STATUS);
     g_assert_cmphex(v, ==, R_STATUS_LINK_UP_MASK | R_STATUS_FULL_DUPLEX_MASK |
                     (VMQNIC_INT_MODE_MSIX << R_STATUS_INT_MODE_SHIFT));
 }
@@ -501,73 +451,75 @@ static void test_soft_reset(void *obj, void *data, QGuestAllocator *alloc)
     check_defaults(d);
 
     /* Q_BUFSZ, the RSS key and the RETA reset to 0 like the rest */
-    assert_reg(d, RXQ(0, Q_BUFSZ), 0);
+    vmqnic_assert_reg(d, RXQ(0, Q_BUFSZ), 0);
     for (i = 0; i < VMQNIC_RSS_KEY_WORDS; i++) {
-        assert_reg(d, POOL(RSS_POOL, POOL_RSS_KEY) + 4 * i, 0);
+        vmqnic_assert_reg(d, POOL(RSS_POOL, POOL_RSS_KEY) + 4 * i, 0);
     }
     for (i = 0; i < VMQNIC_RETA_WORDS; i++) {
-        assert_reg(d, POOL(RSS_POOL, POOL_RETA) + 4 * i, 0);
+        vmqnic_assert_reg(d, POOL(RSS_POOL, POOL_RETA) + 4 * i, 0);
     }
 
     for (i = 0; i < ARRAY_SIZE(reset_regs); i++) {
         g_assert_cmphex(reset_regs[i].val, !=, reset_regs[i].reset);
-        wr_check(d, reset_regs[i].reg, reset_regs[i].val);
+        vmqnic_wr_check(d, reset_regs[i].reg, reset_regs[i].val);
     }
-    wr_check(d, RXQ(0, Q_BUFSZ), 3072);
+    vmqnic_wr_check(d, RXQ(0, Q_BUFSZ), 3072);
     for (i = 0; i < VMQNIC_RSS_KEY_WORDS; i++) {
-        wr_check(d, POOL(RSS_POOL, POOL_RSS_KEY) + 4 * i, 0xa5a5a5a5 + i);
+        vmqnic_wr_check(d, POOL(RSS_POOL, POOL_RSS_KEY) + 4 * i,
+                        0xa5a5a5a5 + i);
     }
     for (i = 0; i < VMQNIC_RETA_WORDS; i++) {
-        wr_check(d, POOL(RSS_POOL, POOL_RETA) + 4 * i, 0x01010101 * (i + 1));
+        vmqnic_wr_check(d, POOL(RSS_POOL, POOL_RETA) + 4 * i,
+                        0x01010101 * (i + 1));
     }
 
     /* Write-1-to-set/clear registers */
-    wr(d, A_VEC_IMS, 0xffffffff);
-    assert_reg(d, A_VEC_IMS, 0xffffffff);
-    wr(d, VEC_REG(VEC_IMS, NVEC - 1), VEC_BIT(NVEC - 1));
-    assert_reg(d, VEC_REG(VEC_IMS, NVEC - 1), VEC_BIT(NVEC - 1));
-    wr(d, A_MISC_IMS, R_MISC_ICR_LINK_MASK | R_MISC_ICR_SW_MASK);
-    assert_reg(d, A_MISC_IMS, R_MISC_ICR_LINK_MASK | R_MISC_ICR_SW_MASK);
-    wr(d, A_MISC_ICS, R_MISC_ICR_SW_MASK | R_MISC_ICR_QERR_MASK);
-    assert_reg(d, A_MISC_ICR, R_MISC_ICR_SW_MASK | R_MISC_ICR_QERR_MASK);
+    vmqnic_reg_write(d, A_VEC_IMS, 0xffffffff);
+    vmqnic_assert_reg(d, A_VEC_IMS, 0xffffffff);
+    vmqnic_reg_write(d, VEC_REG(VEC_IMS, NVEC - 1), VEC_BIT(NVEC - 1));
+    vmqnic_assert_reg(d, VEC_REG(VEC_IMS, NVEC - 1), VEC_BIT(NVEC - 1));
+    vmqnic_reg_write(d, A_MISC_IMS, R_MISC_ICR_LINK_MASK | R_MISC_ICR_SW_MASK);
+    vmqnic_assert_reg(d, A_MISC_IMS, R_MISC_ICR_LINK_MASK | R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, A_MISC_ICS, R_MISC_ICR_SW_MASK | R_MISC_ICR_QERR_MASK);
+    vmqnic_assert_reg(d, A_MISC_ICR, R_MISC_ICR_SW_MASK | R_MISC_ICR_QERR_MASK);
 
     /* An enabled queue with a valid configuration */
-    wr_check(d, RXQ(1, Q_BASE_LO), 0x100000);
-    wr_check(d, RXQ(1, Q_LEN), 8);
-    wr_check(d, RXQ(1, Q_BUFSZ), 2048);
-    wr_check(d, RXQ(1, Q_CTRL), R_Q_CTRL_ENABLE_MASK);
-    g_assert_cmphex(rd(d, RXQ(1, Q_STATUS)) &
+    vmqnic_wr_check(d, RXQ(1, Q_BASE_LO), 0x100000);
+    vmqnic_wr_check(d, RXQ(1, Q_LEN), 8);
+    vmqnic_wr_check(d, RXQ(1, Q_BUFSZ), 2048);
+    vmqnic_wr_check(d, RXQ(1, Q_CTRL), R_Q_CTRL_ENABLE_MASK);
+    g_assert_cmphex(vmqnic_reg_read(d, RXQ(1, Q_STATUS)) &
                     (R_Q_STATUS_ENABLED_MASK | R_Q_STATUS_ERROR_MASK), ==,
                     R_Q_STATUS_ENABLED_MASK);
-    wr_check(d, TXQ(1, Q_BASE_LO), 0x200000);
-    wr_check(d, TXQ(1, Q_LEN), 32768);
-    wr_check(d, TXQ(1, Q_CTRL), R_Q_CTRL_ENABLE_MASK);
-    g_assert_cmphex(rd(d, TXQ(1, Q_STATUS)) &
+    vmqnic_wr_check(d, TXQ(1, Q_BASE_LO), 0x200000);
+    vmqnic_wr_check(d, TXQ(1, Q_LEN), 32768);
+    vmqnic_wr_check(d, TXQ(1, Q_CTRL), R_Q_CTRL_ENABLE_MASK);
+    g_assert_cmphex(vmqnic_reg_read(d, TXQ(1, Q_STATUS)) &
                     (R_Q_STATUS_ENABLED_MASK | R_Q_STATUS_ERROR_MASK), ==,
                     R_Q_STATUS_ENABLED_MASK);
-    assert_reg(d, A_ERR_COUNT, 0);
+    vmqnic_assert_reg(d, A_ERR_COUNT, 0);
 
     /* The SW cause fired vector 128 into its masked MSI-X entry */
     g_assert_true(vmqnic_msix_pending(d, NVEC - 1));
 
     /* A programming error: counted, reported */
-    wr(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | 0x7ff);
-    assert_reg(d, A_ERR_COUNT, 1);
+    vmqnic_reg_write(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | 0x7ff);
+    vmqnic_assert_reg(d, A_ERR_COUNT, 1);
 
     /* CTRL.RST: self-clearing, everything back to reset values */
-    wr(d, A_CTRL, R_CTRL_RST_MASK);
-    assert_reg(d, A_CTRL, 0);
+    vmqnic_reg_write(d, A_CTRL, R_CTRL_RST_MASK);
+    vmqnic_assert_reg(d, A_CTRL, 0);
 
     for (i = 0; i < ARRAY_SIZE(reset_regs); i++) {
-        assert_reg(d, reset_regs[i].reg, reset_regs[i].reset);
+        vmqnic_assert_reg(d, reset_regs[i].reg, reset_regs[i].reset);
     }
-    assert_reg(d, RXQ(0, Q_BUFSZ), 0);
-    assert_reg(d, RXQ(1, Q_BUFSZ), 0);
+    vmqnic_assert_reg(d, RXQ(0, Q_BUFSZ), 0);
+    vmqnic_assert_reg(d, RXQ(1, Q_BUFSZ), 0);
     for (i = 0; i < VMQNIC_RSS_KEY_WORDS; i++) {
-        assert_reg(d, POOL(RSS_POOL, POOL_RSS_KEY) + 4 * i, 0);
+        vmqnic_assert_reg(d, POOL(RSS_POOL, POOL_RSS_KEY) + 4 * i, 0);
     }
     for (i = 0; i < VMQNIC_RETA_WORDS; i++) {
-        assert_reg(d, POOL(RSS_POOL, POOL_RETA) + 4 * i, 0);
+        vmqnic_assert_reg(d, POOL(RSS_POOL, POOL_RETA) + 4 * i, 0);
     }
     check_stats_zero(d);
     check_defaults(d);
@@ -577,8 +529,7 @@ static void test_soft_reset(void *obj, void *data, QGuestAllocator *alloc)
      * BAR0 mapped, the PBA bit still set; the message is delivered when
      * the entry is unmasked (vmqnic_msix_test_clear does that)
      */
-    g_assert_cmphex(FIELD_EX32(rd(d, A_STATUS), STATUS, INT_MODE), ==,
-                    VMQNIC_INT_MODE_MSIX);
+    g_assert_cmphex(vmqnic_int_mode(d), ==, VMQNIC_INT_MODE_MSIX);
     g_assert_true(vmqnic_msix_pending(d, NVEC - 1));
     g_assert_true(vmqnic_msix_test_clear(d, NVEC - 1));
     g_assert_false(vmqnic_msix_pending(d, NVEC - 1));
@@ -587,13 +538,13 @@ static void test_soft_reset(void *obj, void *data, QGuestAllocator *alloc)
      * A vector pending while disabled is forgotten by the reset: it must
      * not fire when enabled afterwards.
      */
-    wr(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | 3);
-    wr(d, A_MISC_IMS, R_MISC_ICR_SW_MASK);
-    wr(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | 3);
+    vmqnic_reg_write(d, A_MISC_IMS, R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
     g_assert_false(vmqnic_msix_test_clear(d, 3));
-    wr(d, A_CTRL, R_CTRL_RST_MASK);
+    vmqnic_reg_write(d, A_CTRL, R_CTRL_RST_MASK);
     check_defaults(d);
-    wr(d, A_VEC_IMS, VEC_BIT(3) | VEC_BIT(0));
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(3) | VEC_BIT(0));
     g_assert_false(vmqnic_msix_test_clear(d, 3));
     g_assert_false(vmqnic_msix_test_clear(d, 0));
 }
@@ -624,28 +575,28 @@ static void test_read_only(void *obj, void *data, QGuestAllocator *alloc)
     int i;
 
     for (i = 0; i < ARRAY_SIZE(ro_regs); i++) {
-        before[i] = rd(d, ro_regs[i]);
+        before[i] = vmqnic_reg_read(d, ro_regs[i]);
     }
-    errs = guest_errs(d);
+    errs = vmqnic_guest_errs(d);
     for (i = 0; i < ARRAY_SIZE(ro_regs); i++) {
-        wr(d, ro_regs[i], ~before[i]);
-        assert_reg(d, ro_regs[i], before[i]);
-        wr(d, ro_regs[i], 0xffffffff);
-        assert_reg(d, ro_regs[i], before[i]);
+        vmqnic_reg_write(d, ro_regs[i], ~before[i]);
+        vmqnic_assert_reg(d, ro_regs[i], before[i]);
+        vmqnic_reg_write(d, ro_regs[i], 0xffffffff);
+        vmqnic_assert_reg(d, ro_regs[i], before[i]);
     }
     /* Each write to a read-only register is a guest error */
-    g_assert_cmpuint(guest_errs(d), ==, errs + 2 * ARRAY_SIZE(ro_regs));
+    g_assert_cmpuint(vmqnic_guest_errs(d), ==, errs + 2 * ARRAY_SIZE(ro_regs));
 
     /* Write-only registers read 0, which is not an error */
-    wr(d, A_VEC_IMS, VEC_BIT(0) | VEC_BIT(2));
-    wr(d, A_MISC_IMS, R_MISC_ICR_SW_MASK);
-    errs = guest_errs(d);
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(0) | VEC_BIT(2));
+    vmqnic_reg_write(d, A_MISC_IMS, R_MISC_ICR_SW_MASK);
+    errs = vmqnic_guest_errs(d);
     for (i = 0; i < ARRAY_SIZE(wo_regs); i++) {
-        assert_reg(d, wo_regs[i], 0);
+        vmqnic_assert_reg(d, wo_regs[i], 0);
     }
-    g_assert_cmpuint(guest_errs(d), ==, errs);
-    wr(d, A_VEC_IMC, 0xffffffff);
-    wr(d, A_MISC_IMC, 0xffffffff);
+    g_assert_cmpuint(vmqnic_guest_errs(d), ==, errs);
+    vmqnic_reg_write(d, A_VEC_IMC, 0xffffffff);
+    vmqnic_reg_write(d, A_MISC_IMC, 0xffffffff);
 
     /* Writing PERM_MAC does not touch MAC filter 0 either */
     check_capabilities(d);
@@ -684,41 +635,41 @@ static void test_undefined(void *obj, void *data, QGuestAllocator *alloc)
         A_VEC_IMS, A_VEC_IMC, A_VEC_ICR, A_VEC_ICS,
     };
     QVmqnic *d = obj;
-    uint32_t errs = guest_errs(d);
+    uint32_t errs = vmqnic_guest_errs(d);
     int i, w;
 
     for (i = 0; i < ARRAY_SIZE(undef); i++) {
-        assert_reg(d, undef[i], 0);
-        wr(d, undef[i], 0xffffffff);
-        assert_reg(d, undef[i], 0);
+        vmqnic_assert_reg(d, undef[i], 0);
+        vmqnic_reg_write(d, undef[i], 0xffffffff);
+        vmqnic_assert_reg(d, undef[i], 0);
     }
     /* Reads and writes of undefined offsets are guest errors */
-    g_assert_cmpuint(guest_errs(d), ==, errs + 3 * ARRAY_SIZE(undef));
+    g_assert_cmpuint(vmqnic_guest_errs(d), ==, errs + 3 * ARRAY_SIZE(undef));
 
     /*
      * Words NVW..15 of the vector bitmaps and NQW..7 of the queue
      * bitmaps hold no vector or queue: undefined, like any hole
      */
-    errs = guest_errs(d);
+    errs = vmqnic_guest_errs(d);
     for (i = 0; i < ARRAY_SIZE(bitmaps); i++) {
         for (w = NVW; w < VMQNIC_VEC_WORDS; w++) {
-            assert_reg(d, bitmaps[i] + 4 * w, 0);
-            wr(d, bitmaps[i] + 4 * w, 0xffffffff);
-            assert_reg(d, bitmaps[i] + 4 * w, 0);
+            vmqnic_assert_reg(d, bitmaps[i] + 4 * w, 0);
+            vmqnic_reg_write(d, bitmaps[i] + 4 * w, 0xffffffff);
+            vmqnic_assert_reg(d, bitmaps[i] + 4 * w, 0);
         }
     }
     for (w = NQW; w < VMQNIC_QUEUE_WORDS; w++) {
-        assert_reg(d, A_RXQ_ICR + 4 * w, 0);
-        wr(d, A_RXQ_ICR + 4 * w, 0xffffffff);
-        assert_reg(d, A_TXQ_ICR + 4 * w, 0);
-        wr(d, A_TXQ_ICR + 4 * w, 0xffffffff);
+        vmqnic_assert_reg(d, A_RXQ_ICR + 4 * w, 0);
+        vmqnic_reg_write(d, A_RXQ_ICR + 4 * w, 0xffffffff);
+        vmqnic_assert_reg(d, A_TXQ_ICR + 4 * w, 0);
+        vmqnic_reg_write(d, A_TXQ_ICR + 4 * w, 0xffffffff);
     }
-    g_assert_cmpuint(guest_errs(d), ==,
+    g_assert_cmpuint(vmqnic_guest_errs(d), ==,
                      errs + 3 * ARRAY_SIZE(bitmaps) * (VMQNIC_VEC_WORDS - NVW) +
                      4 * (VMQNIC_QUEUE_WORDS - NQW));
     /* ... and writing them signalled or enabled nothing */
     for (w = 0; w < NVW; w++) {
-        assert_reg(d, A_VEC_IMS + 4 * w, 0);
+        vmqnic_assert_reg(d, A_VEC_IMS + 4 * w, 0);
     }
     g_assert_false(vmqnic_msix_pending(d, 0));
     g_assert_false(vmqnic_msix_pending(d, NVEC - 1));
@@ -727,26 +678,26 @@ static void test_undefined(void *obj, void *data, QGuestAllocator *alloc)
      * In the defined words, bits of vectors >= NUM_VECTORS are reserved:
      * ignored, no error
      */
-    errs = guest_errs(d);
+    errs = vmqnic_guest_errs(d);
     for (w = 0; w < NVW; w++) {
         uint32_t expect = w < NVEC / 32 ? 0xffffffff : VEC_BIT(NVEC) - 1;
 
-        wr(d, A_VEC_IMS + 4 * w, 0xffffffff);
-        assert_reg(d, A_VEC_IMS + 4 * w, expect);
-        wr(d, A_VEC_IMC + 4 * w, 0xffffffff);
-        assert_reg(d, A_VEC_IMS + 4 * w, 0);
-        wr(d, A_VEC_ICR + 4 * w, 0xffffffff);
-        assert_reg(d, A_VEC_ICR + 4 * w, 0);
-        assert_reg(d, A_VEC_IMC + 4 * w, 0);
-        assert_reg(d, A_VEC_ICS + 4 * w, 0);
+        vmqnic_reg_write(d, A_VEC_IMS + 4 * w, 0xffffffff);
+        vmqnic_assert_reg(d, A_VEC_IMS + 4 * w, expect);
+        vmqnic_reg_write(d, A_VEC_IMC + 4 * w, 0xffffffff);
+        vmqnic_assert_reg(d, A_VEC_IMS + 4 * w, 0);
+        vmqnic_reg_write(d, A_VEC_ICR + 4 * w, 0xffffffff);
+        vmqnic_assert_reg(d, A_VEC_ICR + 4 * w, 0);
+        vmqnic_assert_reg(d, A_VEC_IMC + 4 * w, 0);
+        vmqnic_assert_reg(d, A_VEC_ICS + 4 * w, 0);
     }
     for (w = 0; w < NQW; w++) {
-        wr(d, A_RXQ_ICR + 4 * w, 0xffffffff);
-        assert_reg(d, A_RXQ_ICR + 4 * w, 0);
-        wr(d, A_TXQ_ICR + 4 * w, 0xffffffff);
-        assert_reg(d, A_TXQ_ICR + 4 * w, 0);
+        vmqnic_reg_write(d, A_RXQ_ICR + 4 * w, 0xffffffff);
+        vmqnic_assert_reg(d, A_RXQ_ICR + 4 * w, 0);
+        vmqnic_reg_write(d, A_TXQ_ICR + 4 * w, 0xffffffff);
+        vmqnic_assert_reg(d, A_TXQ_ICR + 4 * w, 0);
     }
-    g_assert_cmpuint(guest_errs(d), ==, errs);
+    g_assert_cmpuint(vmqnic_guest_errs(d), ==, errs);
 
     /* No aliasing onto defined registers, no error codes recorded */
     check_defaults(d);
@@ -774,54 +725,55 @@ static void test_rw_masks(void *obj, void *data, QGuestAllocator *alloc)
     int i;
 
     for (i = 0; i < ARRAY_SIZE(masks); i++) {
-        wr(d, masks[i].reg, masks[i].val);
-        assert_reg(d, masks[i].reg, masks[i].reset);
+        vmqnic_reg_write(d, masks[i].reg, masks[i].val);
+        vmqnic_assert_reg(d, masks[i].reg, masks[i].reset);
     }
-    assert_reg(d, A_ERR_COUNT, 0);
+    vmqnic_assert_reg(d, A_ERR_COUNT, 0);
     /* MISC_IMS/IMC: only the four causes */
-    wr(d, A_MISC_IMS, 0xffffffff);
-    assert_reg(d, A_MISC_IMS, VMQNIC_MISC_CAUSES);
-    wr(d, A_MISC_IMC, R_MISC_ICR_SW_MASK | 0xfff0);
-    assert_reg(d, A_MISC_IMS, VMQNIC_MISC_CAUSES & ~R_MISC_ICR_SW_MASK);
-    wr(d, A_MISC_IMC, 0xffffffff);
-    assert_reg(d, A_MISC_IMS, 0);
+    vmqnic_reg_write(d, A_MISC_IMS, 0xffffffff);
+    vmqnic_assert_reg(d, A_MISC_IMS, VMQNIC_MISC_CAUSES);
+    vmqnic_reg_write(d, A_MISC_IMC, R_MISC_ICR_SW_MASK | 0xfff0);
+    vmqnic_assert_reg(d, A_MISC_IMS, VMQNIC_MISC_CAUSES & ~R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, A_MISC_IMC, 0xffffffff);
+    vmqnic_assert_reg(d, A_MISC_IMS, 0);
 
     /* POOL_MAXFRAME: 60..16128, others refused */
-    wr_check(d, POOL(1, POOL_MAXFRAME), VMQNIC_MAX_FRAME);
-    check_value_refused(d, POOL(1, POOL_MAXFRAME), VMQNIC_MAX_FRAME + 1,
-                        &count);
-    wr_check(d, POOL(1, POOL_MAXFRAME), VMQNIC_MIN_FRAME);
-    check_value_refused(d, POOL(1, POOL_MAXFRAME), VMQNIC_MIN_FRAME - 1,
-                        &count);
-    check_value_refused(d, POOL(1, POOL_MAXFRAME), 0, &count);
+    vmqnic_wr_check(d, POOL(1, POOL_MAXFRAME), VMQNIC_MAX_FRAME);
+    vmqnic_check_value_refused(d, POOL(1, POOL_MAXFRAME), VMQNIC_MAX_FRAME + 1,
+                               &count);
+    vmqnic_wr_check(d, POOL(1, POOL_MAXFRAME), VMQNIC_MIN_FRAME);
+    vmqnic_check_value_refused(d, POOL(1, POOL_MAXFRAME), VMQNIC_MIN_FRAME - 1,
+                               &count);
+    vmqnic_check_value_refused(d, POOL(1, POOL_MAXFRAME), 0, &count);
 
     /* MACF_VLAN.MODE 3 is refused */
-    wr_check(d, MACF(1, MACF_VLAN), 5);
-    check_value_refused(d, MACF(1, MACF_VLAN),
-                        (3 << R_MACF_VLAN_MODE_SHIFT) | 6, &count);
+    vmqnic_wr_check(d, MACF(1, MACF_VLAN), 5);
+    vmqnic_check_value_refused(d, MACF(1, MACF_VLAN),
+                               (3 << R_MACF_VLAN_MODE_SHIFT) | 6, &count);
 
     /* QPP_LOG2 with more queues per pool than queues is refused */
-    wr_check(d, A_VMDQ_CTRL, 7);
-    check_value_refused(d, A_VMDQ_CTRL, 8 | R_VMDQ_CTRL_REPL_EN_MASK,
-                        &count);
+    vmqnic_wr_check(d, A_VMDQ_CTRL, 7);
+    vmqnic_check_value_refused(d, A_VMDQ_CTRL, 8 | R_VMDQ_CTRL_REPL_EN_MASK,
+                               &count);
     /* 128 queues per pool: one pool owns them all, the others read 0 */
-    assert_reg(d, POOL(0, POOL_QUEUES), NQ << R_POOL_QUEUES_COUNT_SHIFT);
-    assert_reg(d, POOL(1, POOL_QUEUES), 0);
-    assert_reg(d, POOL(NPOOLS - 1, POOL_QUEUES), 0);
+    vmqnic_assert_reg(d, POOL(0, POOL_QUEUES), NQ << R_POOL_QUEUES_COUNT_SHIFT);
+    vmqnic_assert_reg(d, POOL(1, POOL_QUEUES), 0);
+    vmqnic_assert_reg(d, POOL(NPOOLS - 1, POOL_QUEUES), 0);
     /* 4 queues per pool: 32 active pools */
-    wr_check(d, A_VMDQ_CTRL, 2);
-    assert_reg(d, POOL(31, POOL_QUEUES),
-               (4 << R_POOL_QUEUES_COUNT_SHIFT) | 124);
-    assert_reg(d, POOL(32, POOL_QUEUES), 0);
-    assert_reg(d, POOL(NPOOLS - 1, POOL_QUEUES), 0);
+    vmqnic_wr_check(d, A_VMDQ_CTRL, 2);
+    vmqnic_assert_reg(d, POOL(31, POOL_QUEUES),
+                      (4 << R_POOL_QUEUES_COUNT_SHIFT) | 124);
+    vmqnic_assert_reg(d, POOL(32, POOL_QUEUES), 0);
+    vmqnic_assert_reg(d, POOL(NPOOLS - 1, POOL_QUEUES), 0);
     /* One queue per pool: 64 active pools, queues 64-127 in none */
-    wr_check(d, A_VMDQ_CTRL, (NPOOLS - 1) << R_VMDQ_CTRL_DEF_POOL_SHIFT);
-    assert_reg(d, POOL(1, POOL_QUEUES), 1 << R_POOL_QUEUES_COUNT_SHIFT | 1);
-    assert_reg(d, POOL(NPOOLS - 1, POOL_QUEUES),
-               1 << R_POOL_QUEUES_COUNT_SHIFT | (NPOOLS - 1));
+    vmqnic_wr_check(d, A_VMDQ_CTRL, (NPOOLS - 1) << R_VMDQ_CTRL_DEF_POOL_SHIFT);
+    vmqnic_assert_reg(d, POOL(1, POOL_QUEUES),
+                      1 << R_POOL_QUEUES_COUNT_SHIFT | 1);
+    vmqnic_assert_reg(d, POOL(NPOOLS - 1, POOL_QUEUES),
+                      1 << R_POOL_QUEUES_COUNT_SHIFT | (NPOOLS - 1));
 
     /* Reserved bits are no error */
-    assert_reg(d, A_ERR_COUNT, count);
+    vmqnic_assert_reg(d, A_ERR_COUNT, count);
 }
 
 static void test_bad_vector(void *obj, void *data, QGuestAllocator *alloc)
@@ -830,75 +782,78 @@ static void test_bad_vector(void *obj, void *data, QGuestAllocator *alloc)
     uint32_t info, errs;
 
     /* The last vector is accepted */
-    wr_check(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | (NVEC - 1));
-    wr_check(d, TXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | (NVEC - 1));
-    assert_reg(d, A_ERR_COUNT, 0);
-    assert_reg(d, A_ERR_INFO, 0);
+    vmqnic_wr_check(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | (NVEC - 1));
+    vmqnic_wr_check(d, TXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | (NVEC - 1));
+    vmqnic_assert_reg(d, A_ERR_COUNT, 0);
+    vmqnic_assert_reg(d, A_ERR_INFO, 0);
 
     /* NUM_VECTORS is not */
-    wr(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | NVEC);
-    assert_reg(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | (NVEC - 1));
-    assert_reg(d, A_ERR_COUNT, 1);
+    vmqnic_reg_write(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | NVEC);
+    vmqnic_assert_reg(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | (NVEC - 1));
+    vmqnic_assert_reg(d, A_ERR_COUNT, 1);
     /* No queue: ERR_INFO.QUEUE = 0x1ff */
     info = R_ERR_INFO_VALID_MASK | R_ERR_INFO_QUEUE_MASK |
            VMQNIC_ERR_BAD_VECTOR;
-    assert_reg(d, A_ERR_INFO, info);
+    vmqnic_assert_reg(d, A_ERR_INFO, info);
     /* Reading ERR_INFO cleared VALID only */
-    assert_reg(d, A_ERR_INFO, info & ~R_ERR_INFO_VALID_MASK);
+    vmqnic_assert_reg(d, A_ERR_INFO, info & ~R_ERR_INFO_VALID_MASK);
 
-    wr(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | 0x7ff);
-    assert_reg(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | (NVEC - 1));
-    assert_reg(d, A_ERR_COUNT, 2);
+    vmqnic_reg_write(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | 0x7ff);
+    vmqnic_assert_reg(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | (NVEC - 1));
+    vmqnic_assert_reg(d, A_ERR_COUNT, 2);
     /* whatever VALID */
-    wr(d, A_MISC_VEC, NVEC);
-    assert_reg(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | (NVEC - 1));
-    assert_reg(d, A_ERR_COUNT, 3);
-    assert_reg(d, A_ERR_INFO, info);
-    wr_check(d, A_MISC_VEC, NVEC - 1);
-    wr_check(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | (NVEC - 1));
+    vmqnic_reg_write(d, A_MISC_VEC, NVEC);
+    vmqnic_assert_reg(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | (NVEC - 1));
+    vmqnic_assert_reg(d, A_ERR_COUNT, 3);
+    vmqnic_assert_reg(d, A_ERR_INFO, info);
+    vmqnic_wr_check(d, A_MISC_VEC, NVEC - 1);
+    vmqnic_wr_check(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | (NVEC - 1));
 
     /* Queue vectors: the error names the queue and direction */
-    wr(d, RXQ(5, Q_VEC), R_Q_VEC_VALID_MASK | NVEC);
-    assert_reg(d, RXQ(5, Q_VEC), R_Q_VEC_VALID_MASK | 6);
-    assert_reg(d, A_ERR_COUNT, 4);
-    assert_reg(d, A_ERR_INFO, R_ERR_INFO_VALID_MASK |
-               (5 << R_ERR_INFO_QUEUE_SHIFT) | VMQNIC_ERR_BAD_VECTOR);
-    assert_reg(d, RXQ(5, Q_ERR), VMQNIC_ERR_BAD_VECTOR);
-    assert_reg(d, TXQ(5, Q_ERR), 0);
+    vmqnic_reg_write(d, RXQ(5, Q_VEC), R_Q_VEC_VALID_MASK | NVEC);
+    vmqnic_assert_reg(d, RXQ(5, Q_VEC), R_Q_VEC_VALID_MASK | 6);
+    vmqnic_assert_reg(d, A_ERR_COUNT, 4);
+    vmqnic_assert_reg(d, A_ERR_INFO, R_ERR_INFO_VALID_MASK |
+                      (5 << R_ERR_INFO_QUEUE_SHIFT) | VMQNIC_ERR_BAD_VECTOR);
+    vmqnic_assert_reg(d, RXQ(5, Q_ERR), VMQNIC_ERR_BAD_VECTOR);
+    vmqnic_assert_reg(d, TXQ(5, Q_ERR), 0);
 
-    wr(d, TXQ(NQ - 1, Q_VEC), R_Q_VEC_VALID_MASK | 200);
-    assert_reg(d, TXQ(NQ - 1, Q_VEC), R_Q_VEC_VALID_MASK | NQ);
-    assert_reg(d, A_ERR_COUNT, 5);
-    assert_reg(d, TXQ(NQ - 1, Q_ERR), VMQNIC_ERR_BAD_VECTOR);
-    assert_reg(d, RXQ(NQ - 1, Q_ERR), 0);
-    assert_reg(d, A_ERR_INFO, R_ERR_INFO_VALID_MASK | R_ERR_INFO_TX_MASK |
-               ((NQ - 1) << R_ERR_INFO_QUEUE_SHIFT) | VMQNIC_ERR_BAD_VECTOR);
-    assert_reg(d, A_ERR_INFO, R_ERR_INFO_TX_MASK |
-               ((NQ - 1) << R_ERR_INFO_QUEUE_SHIFT) | VMQNIC_ERR_BAD_VECTOR);
+    vmqnic_reg_write(d, TXQ(NQ - 1, Q_VEC), R_Q_VEC_VALID_MASK | 200);
+    vmqnic_assert_reg(d, TXQ(NQ - 1, Q_VEC), R_Q_VEC_VALID_MASK | NQ);
+    vmqnic_assert_reg(d, A_ERR_COUNT, 5);
+    vmqnic_assert_reg(d, TXQ(NQ - 1, Q_ERR), VMQNIC_ERR_BAD_VECTOR);
+    vmqnic_assert_reg(d, RXQ(NQ - 1, Q_ERR), 0);
+    vmqnic_assert_reg(d, A_ERR_INFO, R_ERR_INFO_VALID_MASK |
+                      R_ERR_INFO_TX_MASK |
+                      ((NQ - 1) << R_ERR_INFO_QUEUE_SHIFT) |
+                      VMQNIC_ERR_BAD_VECTOR);
+    vmqnic_assert_reg(d, A_ERR_INFO, R_ERR_INFO_TX_MASK |
+                      ((NQ - 1) << R_ERR_INFO_QUEUE_SHIFT) |
+                      VMQNIC_ERR_BAD_VECTOR);
 
     /* A good write afterwards works and records nothing */
-    wr_check(d, RXQ(5, Q_VEC), R_Q_VEC_VALID_MASK | 0);
-    assert_reg(d, A_ERR_COUNT, 5);
-    assert_reg(d, RXQ(5, Q_ERR), VMQNIC_ERR_BAD_VECTOR);
+    vmqnic_wr_check(d, RXQ(5, Q_VEC), R_Q_VEC_VALID_MASK | 0);
+    vmqnic_assert_reg(d, A_ERR_COUNT, 5);
+    vmqnic_assert_reg(d, RXQ(5, Q_ERR), VMQNIC_ERR_BAD_VECTOR);
 
     /* The refused misc vector did not change the routing: still fires */
-    wr(d, VEC_REG(VEC_IMS, NVEC - 1), VEC_BIT(NVEC - 1));
-    wr(d, A_MISC_IMS, R_MISC_ICR_SW_MASK);
-    wr(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, VEC_REG(VEC_IMS, NVEC - 1), VEC_BIT(NVEC - 1));
+    vmqnic_reg_write(d, A_MISC_IMS, R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
     g_assert_true(vmqnic_msix_test_clear(d, NVEC - 1));
-    wr(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
 
     /* A refused Q_VEC write does not stop a running ring */
-    wr_check(d, TXQ(2, Q_BASE_LO), 0x3000);
-    wr_check(d, TXQ(2, Q_LEN), 8);
-    wr_check(d, TXQ(2, Q_CTRL), R_Q_CTRL_ENABLE_MASK);
-    wr(d, TXQ(2, Q_VEC), NVEC);
-    assert_reg(d, TXQ(2, Q_VEC), R_Q_VEC_VALID_MASK | 3);
-    assert_reg(d, TXQ(2, Q_ERR), VMQNIC_ERR_BAD_VECTOR);
-    assert_reg(d, TXQ(2, Q_STATUS), R_Q_STATUS_ENABLED_MASK);
-    assert_reg(d, TXQ(2, Q_CTRL), R_Q_CTRL_ENABLE_MASK);
-    assert_reg(d, A_MISC_ICR, 0);
-    assert_reg(d, A_ERR_COUNT, 6);
+    vmqnic_wr_check(d, TXQ(2, Q_BASE_LO), 0x3000);
+    vmqnic_wr_check(d, TXQ(2, Q_LEN), 8);
+    vmqnic_wr_check(d, TXQ(2, Q_CTRL), R_Q_CTRL_ENABLE_MASK);
+    vmqnic_reg_write(d, TXQ(2, Q_VEC), NVEC);
+    vmqnic_assert_reg(d, TXQ(2, Q_VEC), R_Q_VEC_VALID_MASK | 3);
+    vmqnic_assert_reg(d, TXQ(2, Q_ERR), VMQNIC_ERR_BAD_VECTOR);
+    vmqnic_assert_reg(d, TXQ(2, Q_STATUS), R_Q_STATUS_ENABLED_MASK);
+    vmqnic_assert_reg(d, TXQ(2, Q_CTRL), R_Q_CTRL_ENABLE_MASK);
+    vmqnic_assert_reg(d, A_MISC_ICR, 0);
+    vmqnic_assert_reg(d, A_ERR_COUNT, 6);
 
     /*
      * ERR_INFO is read-only: a write is a guest error and changes
@@ -906,19 +861,19 @@ static void test_bad_vector(void *obj, void *data, QGuestAllocator *alloc)
      */
     info = R_ERR_INFO_TX_MASK | (2 << R_ERR_INFO_QUEUE_SHIFT) |
            VMQNIC_ERR_BAD_VECTOR;
-    errs = guest_errs(d);
-    wr(d, A_ERR_INFO, 0);
-    g_assert_cmpuint(guest_errs(d), ==, errs + 1);
-    assert_reg(d, A_ERR_INFO, R_ERR_INFO_VALID_MASK | info);
-    assert_reg(d, A_ERR_INFO, info);
-    assert_reg(d, A_ERR_COUNT, 6);
+    errs = vmqnic_guest_errs(d);
+    vmqnic_reg_write(d, A_ERR_INFO, 0);
+    g_assert_cmpuint(vmqnic_guest_errs(d), ==, errs + 1);
+    vmqnic_assert_reg(d, A_ERR_INFO, R_ERR_INFO_VALID_MASK | info);
+    vmqnic_assert_reg(d, A_ERR_INFO, info);
+    vmqnic_assert_reg(d, A_ERR_COUNT, 6);
 }
 
 static void wait_stopped(QVmqnic *d, uint32_t status_reg)
 {
     gint64 end = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
 
-    while (!(rd(d, status_reg) & R_Q_STATUS_STOPPED_MASK)) {
+    while (!(vmqnic_reg_read(d, status_reg) & R_Q_STATUS_STOPPED_MASK)) {
         if (g_get_monotonic_time() > end) {
             g_error("queue status 0x%05x: not stopped after 5 s", status_reg);
         }
@@ -934,40 +889,41 @@ static void wait_stopped(QVmqnic *d, uint32_t status_reg)
 static void check_enable_fails(QVmqnic *d, uint32_t ring, int q, bool tx,
                                int code, uint32_t *count)
 {
-    uint32_t errs = guest_errs(d);
+    uint32_t errs = vmqnic_guest_errs(d);
 
-    wr(d, ring + A_Q_CTRL, R_Q_CTRL_ENABLE_MASK | R_Q_CTRL_DROP_EN_MASK);
+    vmqnic_reg_write(d, ring + A_Q_CTRL,
+                     R_Q_CTRL_ENABLE_MASK | R_Q_CTRL_DROP_EN_MASK);
     /* ENABLE cleared by the device, DROP_EN kept */
-    assert_reg(d, ring + A_Q_CTRL, R_Q_CTRL_DROP_EN_MASK);
-    assert_reg(d, ring + A_Q_STATUS,
-               R_Q_STATUS_STOPPED_MASK | R_Q_STATUS_ERROR_MASK);
-    assert_reg(d, ring + A_Q_ERR, code);
-    assert_reg(d, ring + A_Q_HEAD, 0);
+    vmqnic_assert_reg(d, ring + A_Q_CTRL, R_Q_CTRL_DROP_EN_MASK);
+    vmqnic_assert_reg(d, ring + A_Q_STATUS,
+                      R_Q_STATUS_STOPPED_MASK | R_Q_STATUS_ERROR_MASK);
+    vmqnic_assert_reg(d, ring + A_Q_ERR, code);
+    vmqnic_assert_reg(d, ring + A_Q_HEAD, 0);
     *count += 1;
-    assert_reg(d, A_ERR_COUNT, *count);
-    assert_reg(d, A_ERR_INFO, R_ERR_INFO_VALID_MASK |
-               (tx ? R_ERR_INFO_TX_MASK : 0) |
-               (q << R_ERR_INFO_QUEUE_SHIFT) | code);
-    g_assert_cmpuint(guest_errs(d), ==, errs + 1);
-    assert_reg(d, A_MISC_ICR, R_MISC_ICR_QERR_MASK);
-    wr(d, A_MISC_ICR, R_MISC_ICR_QERR_MASK);
+    vmqnic_assert_reg(d, A_ERR_COUNT, *count);
+    vmqnic_assert_reg(d, A_ERR_INFO, R_ERR_INFO_VALID_MASK |
+                      (tx ? R_ERR_INFO_TX_MASK : 0) |
+                      (q << R_ERR_INFO_QUEUE_SHIFT) | code);
+    g_assert_cmpuint(vmqnic_guest_errs(d), ==, errs + 1);
+    vmqnic_assert_reg(d, A_MISC_ICR, R_MISC_ICR_QERR_MASK);
+    vmqnic_reg_write(d, A_MISC_ICR, R_MISC_ICR_QERR_MASK);
 }
 
 static void check_enable_ok(QVmqnic *d, uint32_t ring, uint32_t *count)
 {
-    wr(d, ring + A_Q_CTRL, R_Q_CTRL_ENABLE_MASK);
-    assert_reg(d, ring + A_Q_CTRL, R_Q_CTRL_ENABLE_MASK);
-    assert_reg(d, ring + A_Q_STATUS, R_Q_STATUS_ENABLED_MASK);
-    assert_reg(d, ring + A_Q_HEAD, 0);
-    assert_reg(d, A_ERR_COUNT, *count);
-    assert_reg(d, A_MISC_ICR, 0);
+    vmqnic_reg_write(d, ring + A_Q_CTRL, R_Q_CTRL_ENABLE_MASK);
+    vmqnic_assert_reg(d, ring + A_Q_CTRL, R_Q_CTRL_ENABLE_MASK);
+    vmqnic_assert_reg(d, ring + A_Q_STATUS, R_Q_STATUS_ENABLED_MASK);
+    vmqnic_assert_reg(d, ring + A_Q_HEAD, 0);
+    vmqnic_assert_reg(d, A_ERR_COUNT, *count);
+    vmqnic_assert_reg(d, A_MISC_ICR, 0);
 }
 
 static void ring_disable(QVmqnic *d, uint32_t ring)
 {
-    wr_check(d, ring + A_Q_CTRL, 0);
+    vmqnic_wr_check(d, ring + A_Q_CTRL, 0);
     wait_stopped(d, ring + A_Q_STATUS);
-    assert_reg(d, ring + A_Q_STATUS, R_Q_STATUS_STOPPED_MASK);
+    vmqnic_assert_reg(d, ring + A_Q_STATUS, R_Q_STATUS_STOPPED_MASK);
 }
 
 static void test_queue_errors(void *obj, void *data, QGuestAllocator *alloc)
@@ -977,120 +933,121 @@ static void test_queue_errors(void *obj, void *data, QGuestAllocator *alloc)
     uint32_t count = 0, errs;
 
     /* QERR signals vector 0, whose MSI-X entry is masked: PBA */
-    wr(d, A_MISC_IMS, R_MISC_ICR_QERR_MASK);
-    wr(d, A_VEC_IMS, VEC_BIT(0));
+    vmqnic_reg_write(d, A_MISC_IMS, R_MISC_ICR_QERR_MASK);
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(0));
 
     /*
      * Ring registers take any value as written; nothing is checked, and
      * no error recorded, until the ring is enabled
      */
-    errs = guest_errs(d);
-    wr_check(d, rx + A_Q_BASE_LO, 0x1008);
-    wr_check(d, rx + A_Q_BASE_HI, 0xffffffff);
-    wr_check(d, rx + A_Q_LEN, 24);
-    wr_check(d, rx + A_Q_BUFSZ, 100);
-    wr_check(d, rx + A_Q_TAIL, 30);
-    wr_check(d, tx + A_Q_BASE_LO, 0x2004);
-    wr_check(d, tx + A_Q_LEN, 0);
-    wr_check(d, tx + A_Q_TAIL, 0xffffffff);
-    g_assert_cmpuint(guest_errs(d), ==, errs);
-    assert_reg(d, A_ERR_COUNT, 0);
-    assert_reg(d, A_ERR_INFO, 0);
-    assert_reg(d, rx + A_Q_ERR, 0);
-    assert_reg(d, rx + A_Q_STATUS, R_Q_STATUS_STOPPED_MASK);
-    assert_reg(d, A_MISC_ICR, 0);
+    errs = vmqnic_guest_errs(d);
+    vmqnic_wr_check(d, rx + A_Q_BASE_LO, 0x1008);
+    vmqnic_wr_check(d, rx + A_Q_BASE_HI, 0xffffffff);
+    vmqnic_wr_check(d, rx + A_Q_LEN, 24);
+    vmqnic_wr_check(d, rx + A_Q_BUFSZ, 100);
+    vmqnic_wr_check(d, rx + A_Q_TAIL, 30);
+    vmqnic_wr_check(d, tx + A_Q_BASE_LO, 0x2004);
+    vmqnic_wr_check(d, tx + A_Q_LEN, 0);
+    vmqnic_wr_check(d, tx + A_Q_TAIL, 0xffffffff);
+    g_assert_cmpuint(vmqnic_guest_errs(d), ==, errs);
+    vmqnic_assert_reg(d, A_ERR_COUNT, 0);
+    vmqnic_assert_reg(d, A_ERR_INFO, 0);
+    vmqnic_assert_reg(d, rx + A_Q_ERR, 0);
+    vmqnic_assert_reg(d, rx + A_Q_STATUS, R_Q_STATUS_STOPPED_MASK);
+    vmqnic_assert_reg(d, A_MISC_ICR, 0);
     g_assert_false(vmqnic_msix_pending(d, 0));
 
     /* The checks run in order: base, length, buffer size, tail */
     check_enable_fails(d, rx, 4, false, VMQNIC_ERR_BAD_BASE, &count);
     g_assert_true(vmqnic_msix_test_clear(d, 0));
-    wr_check(d, rx + A_Q_BASE_LO, 0x1000);
+    vmqnic_wr_check(d, rx + A_Q_BASE_LO, 0x1000);
     check_enable_fails(d, rx, 4, false, VMQNIC_ERR_BAD_LEN, &count);
-    wr_check(d, rx + A_Q_LEN, 0);
+    vmqnic_wr_check(d, rx + A_Q_LEN, 0);
     check_enable_fails(d, rx, 4, false, VMQNIC_ERR_BAD_LEN, &count);
-    wr_check(d, rx + A_Q_LEN, 4);
+    vmqnic_wr_check(d, rx + A_Q_LEN, 4);
     check_enable_fails(d, rx, 4, false, VMQNIC_ERR_BAD_LEN, &count);
-    wr_check(d, rx + A_Q_LEN, 65536);
+    vmqnic_wr_check(d, rx + A_Q_LEN, 65536);
     check_enable_fails(d, rx, 4, false, VMQNIC_ERR_BAD_LEN, &count);
-    wr_check(d, rx + A_Q_LEN, 8);
+    vmqnic_wr_check(d, rx + A_Q_LEN, 8);
     check_enable_fails(d, rx, 4, false, VMQNIC_ERR_BAD_BUFSZ, &count);
-    wr_check(d, rx + A_Q_BUFSZ, 255);
+    vmqnic_wr_check(d, rx + A_Q_BUFSZ, 255);
     check_enable_fails(d, rx, 4, false, VMQNIC_ERR_BAD_BUFSZ, &count);
-    wr_check(d, rx + A_Q_BUFSZ, 16385);
+    vmqnic_wr_check(d, rx + A_Q_BUFSZ, 16385);
     check_enable_fails(d, rx, 4, false, VMQNIC_ERR_BAD_BUFSZ, &count);
-    wr_check(d, rx + A_Q_BUFSZ, 16384);
+    vmqnic_wr_check(d, rx + A_Q_BUFSZ, 16384);
     check_enable_fails(d, rx, 4, false, VMQNIC_ERR_BAD_TAIL, &count);
-    wr_check(d, rx + A_Q_TAIL, 8);
+    vmqnic_wr_check(d, rx + A_Q_TAIL, 8);
     check_enable_fails(d, rx, 4, false, VMQNIC_ERR_BAD_TAIL, &count);
     /* Each error signalled the misc vector again */
     g_assert_true(vmqnic_msix_test_clear(d, 0));
 
     /* Valid now: ERROR cleared, Q_ERR keeps the last code */
-    wr_check(d, rx + A_Q_BASE_HI, 0);
-    wr_check(d, rx + A_Q_TAIL, 7);
+    vmqnic_wr_check(d, rx + A_Q_BASE_HI, 0);
+    vmqnic_wr_check(d, rx + A_Q_TAIL, 7);
     check_enable_ok(d, rx, &count);
-    assert_reg(d, rx + A_Q_ERR, VMQNIC_ERR_BAD_TAIL);
-    assert_reg(d, rx + A_Q_TAIL, 7);
+    vmqnic_assert_reg(d, rx + A_Q_ERR, VMQNIC_ERR_BAD_TAIL);
+    vmqnic_assert_reg(d, rx + A_Q_TAIL, 7);
 
     /* Q_TAIL and Q_VEC may be written at any time */
-    wr_check(d, rx + A_Q_TAIL, 5);
-    wr_check(d, rx + A_Q_VEC, R_Q_VEC_VALID_MASK | 3);
-    assert_reg(d, rx + A_Q_STATUS, R_Q_STATUS_ENABLED_MASK);
+    vmqnic_wr_check(d, rx + A_Q_TAIL, 5);
+    vmqnic_wr_check(d, rx + A_Q_VEC, R_Q_VEC_VALID_MASK | 3);
+    vmqnic_assert_reg(d, rx + A_Q_STATUS, R_Q_STATUS_ENABLED_MASK);
     /* ENABLE again changes nothing but DROP_EN */
-    wr_check(d, rx + A_Q_CTRL, R_Q_CTRL_ENABLE_MASK | R_Q_CTRL_DROP_EN_MASK);
-    assert_reg(d, rx + A_Q_STATUS, R_Q_STATUS_ENABLED_MASK);
-    assert_reg(d, A_ERR_COUNT, count);
+    vmqnic_wr_check(d, rx + A_Q_CTRL,
+                    R_Q_CTRL_ENABLE_MASK | R_Q_CTRL_DROP_EN_MASK);
+    vmqnic_assert_reg(d, rx + A_Q_STATUS, R_Q_STATUS_ENABLED_MASK);
+    vmqnic_assert_reg(d, A_ERR_COUNT, count);
 
     /* A running ring checks every Q_TAIL write: the value is kept */
-    wr(d, rx + A_Q_TAIL, 8);
-    assert_reg(d, rx + A_Q_TAIL, 8);
-    assert_reg(d, rx + A_Q_CTRL, R_Q_CTRL_DROP_EN_MASK);
-    assert_reg(d, rx + A_Q_STATUS,
-               R_Q_STATUS_STOPPED_MASK | R_Q_STATUS_ERROR_MASK);
-    assert_reg(d, rx + A_Q_ERR, VMQNIC_ERR_BAD_TAIL);
+    vmqnic_reg_write(d, rx + A_Q_TAIL, 8);
+    vmqnic_assert_reg(d, rx + A_Q_TAIL, 8);
+    vmqnic_assert_reg(d, rx + A_Q_CTRL, R_Q_CTRL_DROP_EN_MASK);
+    vmqnic_assert_reg(d, rx + A_Q_STATUS,
+                      R_Q_STATUS_STOPPED_MASK | R_Q_STATUS_ERROR_MASK);
+    vmqnic_assert_reg(d, rx + A_Q_ERR, VMQNIC_ERR_BAD_TAIL);
     count++;
-    assert_reg(d, A_ERR_COUNT, count);
-    assert_reg(d, A_ERR_INFO, R_ERR_INFO_VALID_MASK |
-               (4 << R_ERR_INFO_QUEUE_SHIFT) | VMQNIC_ERR_BAD_TAIL);
-    assert_reg(d, A_MISC_ICR, R_MISC_ICR_QERR_MASK);
-    wr(d, A_MISC_ICR, R_MISC_ICR_QERR_MASK);
+    vmqnic_assert_reg(d, A_ERR_COUNT, count);
+    vmqnic_assert_reg(d, A_ERR_INFO, R_ERR_INFO_VALID_MASK |
+                      (4 << R_ERR_INFO_QUEUE_SHIFT) | VMQNIC_ERR_BAD_TAIL);
+    vmqnic_assert_reg(d, A_MISC_ICR, R_MISC_ICR_QERR_MASK);
+    vmqnic_reg_write(d, A_MISC_ICR, R_MISC_ICR_QERR_MASK);
     /* A stopped ring does not check: any value again */
-    wr_check(d, rx + A_Q_TAIL, 100);
-    assert_reg(d, A_ERR_COUNT, count);
+    vmqnic_wr_check(d, rx + A_Q_TAIL, 100);
+    vmqnic_assert_reg(d, A_ERR_COUNT, count);
 
     /* The limits themselves are accepted */
-    wr_check(d, rx + A_Q_LEN, 32768);
-    wr_check(d, rx + A_Q_BUFSZ, 256);
-    wr_check(d, rx + A_Q_TAIL, 32767);
+    vmqnic_wr_check(d, rx + A_Q_LEN, 32768);
+    vmqnic_wr_check(d, rx + A_Q_BUFSZ, 256);
+    vmqnic_wr_check(d, rx + A_Q_TAIL, 32767);
     check_enable_ok(d, rx, &count);
     ring_disable(d, rx);
-    assert_reg(d, rx + A_Q_ERR, VMQNIC_ERR_BAD_TAIL);
+    vmqnic_assert_reg(d, rx + A_Q_ERR, VMQNIC_ERR_BAD_TAIL);
 
     /* TX rings report TX and their own Q_ERR; they have no Q_BUFSZ */
     check_enable_fails(d, tx, 6, true, VMQNIC_ERR_BAD_BASE, &count);
-    wr_check(d, tx + A_Q_BASE_LO, 0x2000);
+    vmqnic_wr_check(d, tx + A_Q_BASE_LO, 0x2000);
     check_enable_fails(d, tx, 6, true, VMQNIC_ERR_BAD_LEN, &count);
-    wr_check(d, tx + A_Q_LEN, 16);
+    vmqnic_wr_check(d, tx + A_Q_LEN, 16);
     check_enable_fails(d, tx, 6, true, VMQNIC_ERR_BAD_TAIL, &count);
-    wr_check(d, tx + A_Q_TAIL, 0);
+    vmqnic_wr_check(d, tx + A_Q_TAIL, 0);
     check_enable_ok(d, tx, &count);
-    assert_reg(d, RXQ(6, Q_ERR), 0);
-    assert_reg(d, RXQ(6, Q_STATUS), R_Q_STATUS_STOPPED_MASK);
+    vmqnic_assert_reg(d, RXQ(6, Q_ERR), 0);
+    vmqnic_assert_reg(d, RXQ(6, Q_STATUS), R_Q_STATUS_STOPPED_MASK);
     ring_disable(d, tx);
     g_assert_true(vmqnic_msix_test_clear(d, 0));
 
     /* A reset forgets the errors */
-    wr(d, A_CTRL, R_CTRL_RST_MASK);
+    vmqnic_reg_write(d, A_CTRL, R_CTRL_RST_MASK);
     check_defaults(d);
-    assert_reg(d, RXQ(4, Q_ERR), 0);
-    assert_reg(d, TXQ(6, Q_ERR), 0);
+    vmqnic_assert_reg(d, RXQ(4, Q_ERR), 0);
+    vmqnic_assert_reg(d, TXQ(6, Q_ERR), 0);
 }
 
 static void enable_misc_sw(QVmqnic *d, int vector)
 {
-    wr_check(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | vector);
-    wr(d, A_MISC_IMS, R_MISC_ICR_SW_MASK);
-    wr(d, VEC_REG(VEC_IMS, vector), VEC_BIT(vector));
+    vmqnic_wr_check(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | vector);
+    vmqnic_reg_write(d, A_MISC_IMS, R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, VEC_REG(VEC_IMS, vector), VEC_BIT(vector));
 }
 
 static void test_msix_misc(void *obj, void *data, QGuestAllocator *alloc)
@@ -1100,62 +1057,62 @@ static void test_msix_misc(void *obj, void *data, QGuestAllocator *alloc)
     g_assert_false(vmqnic_msix_pending(d, 0));
     enable_misc_sw(d, 0);
     g_assert_false(vmqnic_msix_pending(d, 0));
-    assert_reg(d, A_MISC_ICR, 0);
+    vmqnic_assert_reg(d, A_MISC_ICR, 0);
 
     /* Masked entry: the PBA bit gets set */
-    wr(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
     g_assert_true(vmqnic_msix_pending(d, 0));
-    assert_reg(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
+    vmqnic_assert_reg(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
     g_assert_true(vmqnic_msix_test_clear(d, 0));
     g_assert_false(vmqnic_msix_pending(d, 0));
     /* Only vector 0 */
     g_assert_false(vmqnic_msix_pending(d, 1));
     g_assert_false(vmqnic_msix_pending(d, NVEC - 1));
     /* MISC_ICR is RW1C */
-    wr(d, A_MISC_ICR, R_MISC_ICR_LINK_MASK);
-    assert_reg(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
-    wr(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
-    assert_reg(d, A_MISC_ICR, 0);
+    vmqnic_reg_write(d, A_MISC_ICR, R_MISC_ICR_LINK_MASK);
+    vmqnic_assert_reg(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
+    vmqnic_assert_reg(d, A_MISC_ICR, 0);
 
     /* Unmasked entry: the message reaches memory */
     vmqnic_msix_unmask(d, 0);
-    wr(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
     g_assert_true(vmqnic_msix_test_clear(d, 0));
     g_assert_false(vmqnic_msix_test_clear(d, 0));
-    wr(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
     vmqnic_msix_mask(d, 0);
 
     /* Cause disabled in MISC_IMS: recorded, no interrupt */
-    wr(d, A_MISC_IMC, R_MISC_ICR_SW_MASK);
-    assert_reg(d, A_MISC_IMS, 0);
-    wr(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
-    assert_reg(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, A_MISC_IMC, R_MISC_ICR_SW_MASK);
+    vmqnic_assert_reg(d, A_MISC_IMS, 0);
+    vmqnic_reg_write(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
+    vmqnic_assert_reg(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
     g_assert_false(vmqnic_msix_test_clear(d, 0));
     /* Enabling a pending cause signals it */
-    wr(d, A_MISC_IMS, R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, A_MISC_IMS, R_MISC_ICR_SW_MASK);
     g_assert_true(vmqnic_msix_test_clear(d, 0));
-    wr(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
 
     /* Another cause is not enabled */
-    wr(d, A_MISC_ICS, R_MISC_ICR_SPOOF_MASK);
-    assert_reg(d, A_MISC_ICR, R_MISC_ICR_SPOOF_MASK);
+    vmqnic_reg_write(d, A_MISC_ICS, R_MISC_ICR_SPOOF_MASK);
+    vmqnic_assert_reg(d, A_MISC_ICR, R_MISC_ICR_SPOOF_MASK);
     g_assert_false(vmqnic_msix_test_clear(d, 0));
-    wr(d, A_MISC_ICR, R_MISC_ICR_SPOOF_MASK);
+    vmqnic_reg_write(d, A_MISC_ICR, R_MISC_ICR_SPOOF_MASK);
 
     /* MISC_VEC routes the misc interrupt */
     enable_misc_sw(d, 7);
-    wr(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
     g_assert_true(vmqnic_msix_test_clear(d, 7));
     g_assert_false(vmqnic_msix_test_clear(d, 0));
-    wr(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
 
     /* MISC_VEC not valid: no vector */
-    wr_check(d, A_MISC_VEC, 7);
-    wr(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
-    assert_reg(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
+    vmqnic_wr_check(d, A_MISC_VEC, 7);
+    vmqnic_reg_write(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
+    vmqnic_assert_reg(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
     g_assert_false(vmqnic_msix_test_clear(d, 7));
     g_assert_false(vmqnic_msix_test_clear(d, 0));
-    assert_reg(d, A_ERR_COUNT, 0);
+    vmqnic_assert_reg(d, A_ERR_COUNT, 0);
 }
 
 static void test_msix_pending(void *obj, void *data, QGuestAllocator *alloc)
@@ -1163,56 +1120,56 @@ static void test_msix_pending(void *obj, void *data, QGuestAllocator *alloc)
     QVmqnic *d = obj;
 
     /* Vector disabled: the signal stays pending in the device */
-    wr(d, A_MISC_IMS, R_MISC_ICR_SW_MASK);
-    wr(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, A_MISC_IMS, R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
     g_assert_false(vmqnic_msix_test_clear(d, 0));
-    assert_reg(d, A_VEC_IMS, 0);
+    vmqnic_assert_reg(d, A_VEC_IMS, 0);
     /* ... and is delivered once enabled */
-    wr(d, A_VEC_IMS, VEC_BIT(0));
-    assert_reg(d, A_VEC_IMS, VEC_BIT(0));
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(0));
+    vmqnic_assert_reg(d, A_VEC_IMS, VEC_BIT(0));
     g_assert_true(vmqnic_msix_test_clear(d, 0));
     /* once */
-    wr(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
-    wr(d, A_VEC_IMC, VEC_BIT(0));
-    assert_reg(d, A_VEC_IMS, 0);
-    wr(d, A_VEC_IMS, VEC_BIT(0));
+    vmqnic_reg_write(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, A_VEC_IMC, VEC_BIT(0));
+    vmqnic_assert_reg(d, A_VEC_IMS, 0);
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(0));
     g_assert_false(vmqnic_msix_test_clear(d, 0));
 
     /* VEC_IMC disables only the given bits */
-    wr(d, A_VEC_IMS, VEC_BIT(4) | VEC_BIT(31));
-    assert_reg(d, A_VEC_IMS, VEC_BIT(0) | VEC_BIT(4) | VEC_BIT(31));
-    wr(d, A_VEC_IMC, VEC_BIT(4));
-    assert_reg(d, A_VEC_IMS, VEC_BIT(0) | VEC_BIT(31));
-    wr(d, A_VEC_IMC, 0xffffffff);
-    assert_reg(d, A_VEC_IMS, 0);
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(4) | VEC_BIT(31));
+    vmqnic_assert_reg(d, A_VEC_IMS, VEC_BIT(0) | VEC_BIT(4) | VEC_BIT(31));
+    vmqnic_reg_write(d, A_VEC_IMC, VEC_BIT(4));
+    vmqnic_assert_reg(d, A_VEC_IMS, VEC_BIT(0) | VEC_BIT(31));
+    vmqnic_reg_write(d, A_VEC_IMC, 0xffffffff);
+    vmqnic_assert_reg(d, A_VEC_IMS, 0);
 }
 
 static void test_vec_ics(void *obj, void *data, QGuestAllocator *alloc)
 {
     QVmqnic *d = obj;
 
-    wr(d, A_VEC_IMS, VEC_BIT(5));
-    wr(d, VEC_REG(VEC_IMS, NVEC - 1), VEC_BIT(NVEC - 1));
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(5));
+    vmqnic_reg_write(d, VEC_REG(VEC_IMS, NVEC - 1), VEC_BIT(NVEC - 1));
 
-    wr(d, A_VEC_ICS, VEC_BIT(5));
+    vmqnic_reg_write(d, A_VEC_ICS, VEC_BIT(5));
     g_assert_true(vmqnic_msix_test_clear(d, 5));
     g_assert_false(vmqnic_msix_test_clear(d, 4));
     g_assert_false(vmqnic_msix_test_clear(d, 6));
 
-    wr(d, VEC_REG(VEC_ICS, NVEC - 1), VEC_BIT(NVEC - 1));
+    vmqnic_reg_write(d, VEC_REG(VEC_ICS, NVEC - 1), VEC_BIT(NVEC - 1));
     g_assert_true(vmqnic_msix_test_clear(d, NVEC - 1));
     g_assert_false(vmqnic_msix_test_clear(d, 0));
 
     /* Vector 40 (second word) disabled: pending until enabled */
-    wr(d, VEC_REG(VEC_ICS, 40), VEC_BIT(40));
+    vmqnic_reg_write(d, VEC_REG(VEC_ICS, 40), VEC_BIT(40));
     g_assert_false(vmqnic_msix_test_clear(d, 40));
-    wr(d, VEC_REG(VEC_IMS, 40), VEC_BIT(40));
+    vmqnic_reg_write(d, VEC_REG(VEC_IMS, 40), VEC_BIT(40));
     g_assert_true(vmqnic_msix_test_clear(d, 40));
 
     /* Nonexistent vectors are ignored */
-    wr(d, VEC_REG(VEC_ICS, NVEC - 1), ~VEC_BIT(NVEC - 1));
-    wr(d, VEC_REG(VEC_IMS, NVEC - 1), ~VEC_BIT(NVEC - 1));
-    assert_reg(d, VEC_REG(VEC_IMS, NVEC - 1), VEC_BIT(NVEC - 1));
+    vmqnic_reg_write(d, VEC_REG(VEC_ICS, NVEC - 1), ~VEC_BIT(NVEC - 1));
+    vmqnic_reg_write(d, VEC_REG(VEC_IMS, NVEC - 1), ~VEC_BIT(NVEC - 1));
+    vmqnic_assert_reg(d, VEC_REG(VEC_IMS, NVEC - 1), VEC_BIT(NVEC - 1));
     g_assert_false(vmqnic_msix_test_clear(d, NVEC - 1));
 }
 
@@ -1220,39 +1177,39 @@ static void test_automask(void *obj, void *data, QGuestAllocator *alloc)
 {
     QVmqnic *d = obj;
 
-    wr_check(d, VEC_ITR(0), R_VEC_ITR_AUTOMASK_MASK);
-    wr(d, A_VEC_IMS, VEC_BIT(0) | VEC_BIT(1));
-    wr(d, A_MISC_IMS, R_MISC_ICR_SW_MASK);
+    vmqnic_wr_check(d, VEC_ITR(0), R_VEC_ITR_AUTOMASK_MASK);
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(0) | VEC_BIT(1));
+    vmqnic_reg_write(d, A_MISC_IMS, R_MISC_ICR_SW_MASK);
 
-    wr(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
     g_assert_true(vmqnic_msix_test_clear(d, 0));
-    assert_reg(d, A_VEC_IMS, VEC_BIT(1));
-    wr(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
+    vmqnic_assert_reg(d, A_VEC_IMS, VEC_BIT(1));
+    vmqnic_reg_write(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
 
     /* Masked by hardware: no interrupt until software enables it */
-    wr(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
     g_assert_false(vmqnic_msix_test_clear(d, 0));
-    wr(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
 
     /* Vector 1 has no automask: stays enabled after firing */
-    wr_check(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | 1);
-    wr(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
+    vmqnic_wr_check(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | 1);
+    vmqnic_reg_write(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
     g_assert_true(vmqnic_msix_test_clear(d, 1));
-    assert_reg(d, A_VEC_IMS, VEC_BIT(1));
-    wr(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
+    vmqnic_assert_reg(d, A_VEC_IMS, VEC_BIT(1));
+    vmqnic_reg_write(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
 
     /* Re-enabled: the pending signal comes, automask again */
-    wr(d, A_VEC_IMS, VEC_BIT(0));
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(0));
     g_assert_true(vmqnic_msix_test_clear(d, 0));
-    assert_reg(d, A_VEC_IMS, VEC_BIT(1));
+    vmqnic_assert_reg(d, A_VEC_IMS, VEC_BIT(1));
 
     /* Also for VEC_ICS */
-    wr_check(d, VEC_ITR(NVEC - 1), R_VEC_ITR_AUTOMASK_MASK);
-    wr(d, VEC_REG(VEC_IMS, NVEC - 1), VEC_BIT(NVEC - 1));
-    wr(d, VEC_REG(VEC_ICS, NVEC - 1), VEC_BIT(NVEC - 1));
+    vmqnic_wr_check(d, VEC_ITR(NVEC - 1), R_VEC_ITR_AUTOMASK_MASK);
+    vmqnic_reg_write(d, VEC_REG(VEC_IMS, NVEC - 1), VEC_BIT(NVEC - 1));
+    vmqnic_reg_write(d, VEC_REG(VEC_ICS, NVEC - 1), VEC_BIT(NVEC - 1));
     g_assert_true(vmqnic_msix_test_clear(d, NVEC - 1));
-    assert_reg(d, VEC_REG(VEC_IMS, NVEC - 1), 0);
-    assert_reg(d, A_VEC_IMS, VEC_BIT(1));
+    vmqnic_assert_reg(d, VEC_REG(VEC_IMS, NVEC - 1), 0);
+    vmqnic_assert_reg(d, A_VEC_IMS, VEC_BIT(1));
 }
 
 static void set_link(QVmqnic *d, bool up)
@@ -1268,36 +1225,36 @@ static void test_link(void *obj, void *data, QGuestAllocator *alloc)
     QVmqnic *d = obj;
     const uint32_t up = R_STATUS_LINK_UP_MASK | R_STATUS_FULL_DUPLEX_MASK;
 
-    g_assert_cmphex(rd(d, A_STATUS) & up, ==, up);
-    wr(d, A_MISC_IMS, R_MISC_ICR_LINK_MASK);
-    wr(d, A_VEC_IMS, VEC_BIT(0));
+    g_assert_cmphex(vmqnic_reg_read(d, A_STATUS) & up, ==, up);
+    vmqnic_reg_write(d, A_MISC_IMS, R_MISC_ICR_LINK_MASK);
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(0));
 
     set_link(d, false);
-    g_assert_cmphex(rd(d, A_STATUS) & up, ==, 0);
-    assert_reg(d, A_MISC_ICR, R_MISC_ICR_LINK_MASK);
+    g_assert_cmphex(vmqnic_reg_read(d, A_STATUS) & up, ==, 0);
+    vmqnic_assert_reg(d, A_MISC_ICR, R_MISC_ICR_LINK_MASK);
     g_assert_true(vmqnic_msix_test_clear(d, 0));
-    wr(d, A_MISC_ICR, R_MISC_ICR_LINK_MASK);
-    assert_reg(d, A_MISC_ICR, 0);
+    vmqnic_reg_write(d, A_MISC_ICR, R_MISC_ICR_LINK_MASK);
+    vmqnic_assert_reg(d, A_MISC_ICR, 0);
 
     set_link(d, true);
-    g_assert_cmphex(rd(d, A_STATUS) & up, ==, up);
-    assert_reg(d, A_MISC_ICR, R_MISC_ICR_LINK_MASK);
+    g_assert_cmphex(vmqnic_reg_read(d, A_STATUS) & up, ==, up);
+    vmqnic_assert_reg(d, A_MISC_ICR, R_MISC_ICR_LINK_MASK);
     g_assert_true(vmqnic_msix_test_clear(d, 0));
-    wr(d, A_MISC_ICR, R_MISC_ICR_LINK_MASK);
+    vmqnic_reg_write(d, A_MISC_ICR, R_MISC_ICR_LINK_MASK);
 
     /* Cause not enabled: recorded only */
-    wr(d, A_MISC_IMC, R_MISC_ICR_LINK_MASK);
+    vmqnic_reg_write(d, A_MISC_IMC, R_MISC_ICR_LINK_MASK);
     set_link(d, false);
-    g_assert_cmphex(rd(d, A_STATUS) & up, ==, 0);
-    assert_reg(d, A_MISC_ICR, R_MISC_ICR_LINK_MASK);
+    g_assert_cmphex(vmqnic_reg_read(d, A_STATUS) & up, ==, 0);
+    vmqnic_assert_reg(d, A_MISC_ICR, R_MISC_ICR_LINK_MASK);
     g_assert_false(vmqnic_msix_test_clear(d, 0));
 
     /* A software reset keeps following the netdev link */
-    wr(d, A_CTRL, R_CTRL_RST_MASK);
-    assert_reg(d, A_MISC_ICR, 0);
-    g_assert_cmphex(rd(d, A_STATUS) & up, ==, 0);
+    vmqnic_reg_write(d, A_CTRL, R_CTRL_RST_MASK);
+    vmqnic_assert_reg(d, A_MISC_ICR, 0);
+    g_assert_cmphex(vmqnic_reg_read(d, A_STATUS) & up, ==, 0);
     set_link(d, true);
-    g_assert_cmphex(rd(d, A_STATUS) & up, ==, up);
+    g_assert_cmphex(vmqnic_reg_read(d, A_STATUS) & up, ==, up);
 }
 
 static void msi_setup(QVmqnic *d, uint64_t addr, uint16_t data, bool enable)
@@ -1330,121 +1287,116 @@ static void test_msi_intx(void *obj, void *data, QGuestAllocator *alloc)
     QTestState *qts = vmqnic_qts(d);
     uint64_t msg = guest_alloc(alloc, 4);
 
-    g_assert_cmphex(FIELD_EX32(rd(d, A_STATUS), STATUS, INT_MODE), ==,
-                    VMQNIC_INT_MODE_MSIX);
+    g_assert_cmphex(vmqnic_int_mode(d), ==, VMQNIC_INT_MODE_MSIX);
     vmqnic_msix_disable(d);
-    g_assert_cmphex(FIELD_EX32(rd(d, A_STATUS), STATUS, INT_MODE), ==,
-                    VMQNIC_INT_MODE_INTX);
+    g_assert_cmphex(vmqnic_int_mode(d), ==, VMQNIC_INT_MODE_INTX);
 
     /* MSI: VEC_ICR records the vector, one message per firing */
     qtest_writel(qts, msg, 0);
     msi_setup(d, msg, 0x4321, true);
-    g_assert_cmphex(FIELD_EX32(rd(d, A_STATUS), STATUS, INT_MODE), ==,
-                    VMQNIC_INT_MODE_MSI);
-    wr(d, A_VEC_IMS, VEC_BIT(3));
-    wr(d, A_VEC_ICS, VEC_BIT(3));
-    assert_reg(d, A_VEC_ICR, VEC_BIT(3));
+    g_assert_cmphex(vmqnic_int_mode(d), ==, VMQNIC_INT_MODE_MSI);
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(3));
+    vmqnic_reg_write(d, A_VEC_ICS, VEC_BIT(3));
+    vmqnic_assert_reg(d, A_VEC_ICR, VEC_BIT(3));
     g_assert_cmphex(qtest_readl(qts, msg), ==, 0x4321);
     qtest_writel(qts, msg, 0);
-    wr(d, A_VEC_ICR, VEC_BIT(3));
-    assert_reg(d, A_VEC_ICR, 0);
+    vmqnic_reg_write(d, A_VEC_ICR, VEC_BIT(3));
+    vmqnic_assert_reg(d, A_VEC_ICR, 0);
     g_assert_false(intx_asserted(d));
 
     /* The misc interrupt goes the same way */
-    wr(d, A_VEC_IMS, VEC_BIT(0));
-    wr(d, A_MISC_IMS, R_MISC_ICR_SW_MASK);
-    wr(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
-    assert_reg(d, A_VEC_ICR, VEC_BIT(0));
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(0));
+    vmqnic_reg_write(d, A_MISC_IMS, R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
+    vmqnic_assert_reg(d, A_VEC_ICR, VEC_BIT(0));
     g_assert_cmphex(qtest_readl(qts, msg), ==, 0x4321);
     qtest_writel(qts, msg, 0);
-    wr(d, A_VEC_ICR, VEC_BIT(0));
-    wr(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
-    wr(d, A_VEC_IMC, VEC_BIT(0));
+    vmqnic_reg_write(d, A_VEC_ICR, VEC_BIT(0));
+    vmqnic_reg_write(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, A_VEC_IMC, VEC_BIT(0));
 
     /* MSI with automask: firing disables the vector, VEC_ICR stays */
-    wr_check(d, VEC_ITR(3), R_VEC_ITR_AUTOMASK_MASK);
-    wr(d, A_VEC_ICS, VEC_BIT(3));
-    assert_reg(d, A_VEC_ICR, VEC_BIT(3));
-    assert_reg(d, A_VEC_IMS, 0);
+    vmqnic_wr_check(d, VEC_ITR(3), R_VEC_ITR_AUTOMASK_MASK);
+    vmqnic_reg_write(d, A_VEC_ICS, VEC_BIT(3));
+    vmqnic_assert_reg(d, A_VEC_ICR, VEC_BIT(3));
+    vmqnic_assert_reg(d, A_VEC_IMS, 0);
     g_assert_cmphex(qtest_readl(qts, msg), ==, 0x4321);
     qtest_writel(qts, msg, 0);
     /* disabled: a new signal stays pending, no message */
-    wr(d, A_VEC_ICS, VEC_BIT(3));
+    vmqnic_reg_write(d, A_VEC_ICS, VEC_BIT(3));
     g_assert_cmphex(qtest_readl(qts, msg), ==, 0);
-    wr(d, A_VEC_ICR, VEC_BIT(3));
-    assert_reg(d, A_VEC_ICR, 0);
+    vmqnic_reg_write(d, A_VEC_ICR, VEC_BIT(3));
+    vmqnic_assert_reg(d, A_VEC_ICR, 0);
     /* re-enabled: the pending signal fires, and masks the vector again */
-    wr(d, A_VEC_IMS, VEC_BIT(3));
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(3));
     g_assert_cmphex(qtest_readl(qts, msg), ==, 0x4321);
     qtest_writel(qts, msg, 0);
-    assert_reg(d, A_VEC_ICR, VEC_BIT(3));
-    assert_reg(d, A_VEC_IMS, 0);
-    wr(d, A_VEC_ICR, VEC_BIT(3));
-    wr_check(d, VEC_ITR(3), 0);
-    wr(d, A_VEC_IMS, VEC_BIT(3));
+    vmqnic_assert_reg(d, A_VEC_ICR, VEC_BIT(3));
+    vmqnic_assert_reg(d, A_VEC_IMS, 0);
+    vmqnic_reg_write(d, A_VEC_ICR, VEC_BIT(3));
+    vmqnic_wr_check(d, VEC_ITR(3), 0);
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(3));
 
     /* INTx: asserted while any VEC_ICR bit is set */
     msi_setup(d, msg, 0x4321, false);
-    g_assert_cmphex(FIELD_EX32(rd(d, A_STATUS), STATUS, INT_MODE), ==,
-                    VMQNIC_INT_MODE_INTX);
+    g_assert_cmphex(vmqnic_int_mode(d), ==, VMQNIC_INT_MODE_INTX);
     g_assert_false(intx_asserted(d));
-    wr(d, A_VEC_ICS, VEC_BIT(3));
-    assert_reg(d, A_VEC_ICR, VEC_BIT(3));
+    vmqnic_reg_write(d, A_VEC_ICS, VEC_BIT(3));
+    vmqnic_assert_reg(d, A_VEC_ICR, VEC_BIT(3));
     g_assert_true(intx_asserted(d));
     /* VEC_IMS gates firing, not the line: a fired bit keeps it up */
-    wr(d, A_VEC_IMC, VEC_BIT(3));
+    vmqnic_reg_write(d, A_VEC_IMC, VEC_BIT(3));
     g_assert_true(intx_asserted(d));
-    wr(d, A_VEC_IMS, VEC_BIT(3));
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(3));
     g_assert_true(intx_asserted(d));
-    wr(d, A_VEC_ICR, VEC_BIT(3));
-    assert_reg(d, A_VEC_ICR, 0);
+    vmqnic_reg_write(d, A_VEC_ICR, VEC_BIT(3));
+    vmqnic_assert_reg(d, A_VEC_ICR, 0);
     g_assert_false(intx_asserted(d));
     /* A disabled vector does not fire: no VEC_ICR bit, no level */
-    wr(d, A_VEC_IMC, VEC_BIT(3));
-    wr(d, A_VEC_ICS, VEC_BIT(3));
-    assert_reg(d, A_VEC_ICR, 0);
+    vmqnic_reg_write(d, A_VEC_IMC, VEC_BIT(3));
+    vmqnic_reg_write(d, A_VEC_ICS, VEC_BIT(3));
+    vmqnic_assert_reg(d, A_VEC_ICR, 0);
     g_assert_false(intx_asserted(d));
     /* ... until enabled: the pending signal fires then */
-    wr(d, A_VEC_IMS, VEC_BIT(3));
-    assert_reg(d, A_VEC_ICR, VEC_BIT(3));
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(3));
+    vmqnic_assert_reg(d, A_VEC_ICR, VEC_BIT(3));
     g_assert_true(intx_asserted(d));
     /* Two vectors: the line stays up until both bits are cleared */
-    wr(d, VEC_REG(VEC_IMS, NVEC - 1), VEC_BIT(NVEC - 1));
-    wr(d, VEC_REG(VEC_ICS, NVEC - 1), VEC_BIT(NVEC - 1));
-    assert_reg(d, VEC_REG(VEC_ICR, NVEC - 1), VEC_BIT(NVEC - 1));
-    wr(d, A_VEC_ICR, VEC_BIT(3));
+    vmqnic_reg_write(d, VEC_REG(VEC_IMS, NVEC - 1), VEC_BIT(NVEC - 1));
+    vmqnic_reg_write(d, VEC_REG(VEC_ICS, NVEC - 1), VEC_BIT(NVEC - 1));
+    vmqnic_assert_reg(d, VEC_REG(VEC_ICR, NVEC - 1), VEC_BIT(NVEC - 1));
+    vmqnic_reg_write(d, A_VEC_ICR, VEC_BIT(3));
     g_assert_true(intx_asserted(d));
-    wr(d, VEC_REG(VEC_ICR, NVEC - 1), VEC_BIT(NVEC - 1));
+    vmqnic_reg_write(d, VEC_REG(VEC_ICR, NVEC - 1), VEC_BIT(NVEC - 1));
     g_assert_false(intx_asserted(d));
     /* AUTOMASK works in INTx mode too; the line follows VEC_ICR */
-    wr_check(d, VEC_ITR(3), R_VEC_ITR_AUTOMASK_MASK);
-    wr(d, A_VEC_ICS, VEC_BIT(3));
+    vmqnic_wr_check(d, VEC_ITR(3), R_VEC_ITR_AUTOMASK_MASK);
+    vmqnic_reg_write(d, A_VEC_ICS, VEC_BIT(3));
     g_assert_true(intx_asserted(d));
-    assert_reg(d, A_VEC_IMS, 0);
-    wr(d, A_VEC_ICR, VEC_BIT(3));
+    vmqnic_assert_reg(d, A_VEC_IMS, 0);
+    vmqnic_reg_write(d, A_VEC_ICR, VEC_BIT(3));
     g_assert_false(intx_asserted(d));
-    wr(d, A_VEC_ICS, VEC_BIT(3));
-    assert_reg(d, A_VEC_ICR, 0);
+    vmqnic_reg_write(d, A_VEC_ICS, VEC_BIT(3));
+    vmqnic_assert_reg(d, A_VEC_ICR, 0);
     g_assert_false(intx_asserted(d));
-    wr(d, A_VEC_IMS, VEC_BIT(3));
-    assert_reg(d, A_VEC_ICR, VEC_BIT(3));
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(3));
+    vmqnic_assert_reg(d, A_VEC_ICR, VEC_BIT(3));
     g_assert_true(intx_asserted(d));
-    assert_reg(d, A_VEC_IMS, 0);
+    vmqnic_assert_reg(d, A_VEC_IMS, 0);
     /* Leaving INTx mode drops the line, VEC_ICR is kept */
     vmqnic_msix_enable(d);
     g_assert_false(intx_asserted(d));
-    assert_reg(d, A_VEC_ICR, VEC_BIT(3));
+    vmqnic_assert_reg(d, A_VEC_ICR, VEC_BIT(3));
     vmqnic_msix_disable(d);
     g_assert_true(intx_asserted(d));
-    wr(d, A_VEC_ICR, VEC_BIT(3));
+    vmqnic_reg_write(d, A_VEC_ICR, VEC_BIT(3));
     g_assert_false(intx_asserted(d));
     /* Nothing went out as MSI in INTx mode */
     g_assert_cmphex(qtest_readl(qts, msg), ==, 0);
 
     /* Back to MSI-X */
     vmqnic_msix_enable(d);
-    g_assert_cmphex(FIELD_EX32(rd(d, A_STATUS), STATUS, INT_MODE), ==,
-                    VMQNIC_INT_MODE_MSIX);
+    g_assert_cmphex(vmqnic_int_mode(d), ==, VMQNIC_INT_MODE_MSIX);
     guest_free(alloc, msg);
 }
 
@@ -1454,17 +1406,17 @@ static void test_access_size(void *obj, void *data, QGuestAllocator *alloc)
     QPCIDevice *dev = &d->pci_dev;
     uint32_t errs;
 
-    wr_check(d, A_SCRATCH, 0x11223344);
-    errs = guest_errs(d);
+    vmqnic_wr_check(d, A_SCRATCH, 0x11223344);
+    errs = vmqnic_guest_errs(d);
     g_assert_cmphex(qpci_io_readb(dev, d->mmio, A_SCRATCH), ==, 0);
-    g_assert_cmpuint(guest_errs(d), >, errs);
-    errs = guest_errs(d);
+    g_assert_cmpuint(vmqnic_guest_errs(d), >, errs);
+    errs = vmqnic_guest_errs(d);
     g_assert_cmphex(qpci_io_readw(dev, d->mmio, A_ID), ==, 0);
-    g_assert_cmpuint(guest_errs(d), >, errs);
-    errs = guest_errs(d);
+    g_assert_cmpuint(vmqnic_guest_errs(d), >, errs);
+    errs = vmqnic_guest_errs(d);
     qpci_io_writew(dev, d->mmio, A_SCRATCH, 0xffff);
-    g_assert_cmpuint(guest_errs(d), >, errs);
-    assert_reg(d, A_SCRATCH, 0x11223344);
+    g_assert_cmpuint(vmqnic_guest_errs(d), >, errs);
+    vmqnic_assert_reg(d, A_SCRATCH, 0x11223344);
 
     g_assert_cmphex(qpci_io_readb(dev, d->mmio, A_SCRATCH + 3), ==, 0);
     g_assert_cmphex(qpci_io_readw(dev, d->mmio, A_SCRATCH), ==, 0);
@@ -1476,11 +1428,11 @@ static void test_access_size(void *obj, void *data, QGuestAllocator *alloc)
     qpci_io_writeb(dev, d->mmio, A_SCRATCH + 1, 0xff);
     qpci_io_writew(dev, d->mmio, A_SCRATCH + 2, 0xffff);
     qpci_io_writel(dev, d->mmio, A_SCRATCH + 2, 0xffffffff);
-    assert_reg(d, A_SCRATCH, 0x11223344);
+    vmqnic_assert_reg(d, A_SCRATCH, 0x11223344);
     qpci_io_writeb(dev, d->mmio, A_CTRL, R_CTRL_RST_MASK);
-    assert_reg(d, A_SCRATCH, 0x11223344);
-    assert_reg(d, A_ERR_COUNT, 0);
-    g_assert_cmpuint(guest_errs(d), >=, errs + 6);
+    vmqnic_assert_reg(d, A_SCRATCH, 0x11223344);
+    vmqnic_assert_reg(d, A_ERR_COUNT, 0);
+    g_assert_cmpuint(vmqnic_guest_errs(d), >=, errs + 6);
 }
 
 /* Send a frame from the wire; wait until RX_FRAMES reaches @count */
@@ -1490,12 +1442,12 @@ static void send_and_wait(QVmqnic *d, QVmqnicSocket *s, const void *frame,
     const uint32_t frames = STAT_LO(VMQNIC_STAT_RX_FRAMES);
     gint64 end = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
 
-    assert_reg(d, frames, count - 1);
+    vmqnic_assert_reg(d, frames, count - 1);
     vmqnic_socket_send(s, frame, len);
-    while (rd(d, frames) < count && g_get_monotonic_time() < end) {
+    while (vmqnic_reg_read(d, frames) < count && g_get_monotonic_time() < end) {
         g_usleep(1000);
     }
-    assert_reg(d, frames, count);
+    vmqnic_assert_reg(d, frames, count);
 }
 
 static void test_rx_drop(void *obj, void *data, QGuestAllocator *alloc)
@@ -1512,63 +1464,64 @@ static void test_rx_drop(void *obj, void *data, QGuestAllocator *alloc)
 
     /* CTRL.RX_EN = 0: every frame is counted, dropped and counted */
     for (i = 0; i < 2; i++) {
-        assert_reg(d, drops, 0);
+        vmqnic_assert_reg(d, drops, 0);
         send_and_wait(d, s, frame, sizeof(frame), 1);
-        assert_reg(d, drops, 1);
-        assert_reg(d, STAT_HI(VMQNIC_STAT_RX_DROPS), 0);
+        vmqnic_assert_reg(d, drops, 1);
+        vmqnic_assert_reg(d, STAT_HI(VMQNIC_STAT_RX_DROPS), 0);
         /* Not clear-on-read */
-        assert_reg(d, drops, 1);
+        vmqnic_assert_reg(d, drops, 1);
         /* Dropped before classification */
-        assert_reg(d, STAT_LO(VMQNIC_STAT_RX_BCAST), 0);
-        assert_reg(d, STAT_LO(VMQNIC_STAT_RX_FILTERED), 0);
-        assert_reg(d, VMQNIC_QSTAT_REG(0, VMQNIC_QSTAT_RX_DROPS), 0);
+        vmqnic_assert_reg(d, STAT_LO(VMQNIC_STAT_RX_BCAST), 0);
+        vmqnic_assert_reg(d, STAT_LO(VMQNIC_STAT_RX_FILTERED), 0);
+        vmqnic_assert_reg(d, VMQNIC_QSTAT_REG(0, VMQNIC_QSTAT_RX_DROPS), 0);
         if (i == 0) {
             /*
              * STATS_CLEAR is self-clearing, applies TX_EN of the same
              * write and does not clear ERR_COUNT
              */
-            wr(d, A_MISC_VEC, NVEC);
-            assert_reg(d, A_ERR_COUNT, 1);
-            wr(d, A_CTRL, R_CTRL_STATS_CLEAR_MASK | R_CTRL_TX_EN_MASK);
-            assert_reg(d, A_CTRL, R_CTRL_TX_EN_MASK);
-            assert_reg(d, A_ERR_COUNT, 1);
-            assert_reg(d, STAT_LO(VMQNIC_STAT_GUEST_ERRS), 0);
-            wr(d, A_CTRL, 0);
+            vmqnic_reg_write(d, A_MISC_VEC, NVEC);
+            vmqnic_assert_reg(d, A_ERR_COUNT, 1);
+            vmqnic_reg_write(d, A_CTRL,
+                             R_CTRL_STATS_CLEAR_MASK | R_CTRL_TX_EN_MASK);
+            vmqnic_assert_reg(d, A_CTRL, R_CTRL_TX_EN_MASK);
+            vmqnic_assert_reg(d, A_ERR_COUNT, 1);
+            vmqnic_assert_reg(d, STAT_LO(VMQNIC_STAT_GUEST_ERRS), 0);
+            vmqnic_reg_write(d, A_CTRL, 0);
         } else {
-            wr(d, A_CTRL, R_CTRL_RST_MASK);
-            assert_reg(d, A_CTRL, 0);
+            vmqnic_reg_write(d, A_CTRL, R_CTRL_RST_MASK);
+            vmqnic_assert_reg(d, A_CTRL, 0);
             check_stats_zero(d);
         }
     }
-    assert_reg(d, drops, 0);
+    vmqnic_assert_reg(d, drops, 0);
 
     /*
      * CTRL.RX_EN = 1: after reset pool 0 accepts the broadcast frame;
      * its queue 0 ring is not enabled, so the copy is dropped there
      */
-    wr_check(d, A_CTRL, R_CTRL_RX_EN_MASK);
+    vmqnic_wr_check(d, A_CTRL, R_CTRL_RX_EN_MASK);
     send_and_wait(d, s, frame, sizeof(frame), 1);
-    assert_reg(d, STAT_LO(VMQNIC_STAT_RX_BCAST), 1);
-    assert_reg(d, drops, 1);
-    assert_reg(d, VMQNIC_QSTAT_REG(0, VMQNIC_QSTAT_RX_DROPS), 1);
-    assert_reg(d, STAT_LO(VMQNIC_STAT_RX_PKTS), 0);
-    assert_reg(d, STAT_LO(VMQNIC_STAT_RX_FILTERED), 0);
-    assert_reg(d, A_RXQ_ICR, 0);
+    vmqnic_assert_reg(d, STAT_LO(VMQNIC_STAT_RX_BCAST), 1);
+    vmqnic_assert_reg(d, drops, 1);
+    vmqnic_assert_reg(d, VMQNIC_QSTAT_REG(0, VMQNIC_QSTAT_RX_DROPS), 1);
+    vmqnic_assert_reg(d, STAT_LO(VMQNIC_STAT_RX_PKTS), 0);
+    vmqnic_assert_reg(d, STAT_LO(VMQNIC_STAT_RX_FILTERED), 0);
+    vmqnic_assert_reg(d, A_RXQ_ICR, 0);
 
     /* No pool accepts broadcast: filtered, not dropped */
-    wr_check(d, POOL(0, POOL_CTRL),
-             VMQNIC_POOL0_CTRL_RESET & ~R_POOL_CTRL_ACCEPT_BCAST_MASK);
+    vmqnic_wr_check(d, POOL(0, POOL_CTRL),
+                    VMQNIC_POOL0_CTRL_RESET & ~R_POOL_CTRL_ACCEPT_BCAST_MASK);
     send_and_wait(d, s, frame, sizeof(frame), 2);
-    assert_reg(d, STAT_LO(VMQNIC_STAT_RX_BCAST), 2);
-    assert_reg(d, STAT_LO(VMQNIC_STAT_RX_FILTERED), 1);
-    assert_reg(d, drops, 1);
-    assert_reg(d, VMQNIC_QSTAT_REG(0, VMQNIC_QSTAT_RX_DROPS), 1);
+    vmqnic_assert_reg(d, STAT_LO(VMQNIC_STAT_RX_BCAST), 2);
+    vmqnic_assert_reg(d, STAT_LO(VMQNIC_STAT_RX_FILTERED), 1);
+    vmqnic_assert_reg(d, drops, 1);
+    vmqnic_assert_reg(d, VMQNIC_QSTAT_REG(0, VMQNIC_QSTAT_RX_DROPS), 1);
 
     /* Shorter than an Ethernet header: dropped before classification */
     send_and_wait(d, s, frame, 6, 3);
-    assert_reg(d, drops, 2);
-    assert_reg(d, STAT_LO(VMQNIC_STAT_RX_BCAST), 2);
-    assert_reg(d, STAT_LO(VMQNIC_STAT_RX_FILTERED), 1);
+    vmqnic_assert_reg(d, drops, 2);
+    vmqnic_assert_reg(d, STAT_LO(VMQNIC_STAT_RX_BCAST), 2);
+    vmqnic_assert_reg(d, STAT_LO(VMQNIC_STAT_RX_FILTERED), 1);
 }
 
 #define MOVE_RING   16
@@ -1582,11 +1535,11 @@ static void rx_event(QVmqnic *d, QVmqnicSocket *s, uint32_t *count)
         0x08, 0x06,
     };
 
-    assert_reg(d, A_RXQ_ICR, 0);
+    vmqnic_assert_reg(d, A_RXQ_ICR, 0);
     *count += 1;
     send_and_wait(d, s, frame, sizeof(frame), *count);
-    assert_reg(d, RXQ(0, Q_HEAD), *count);
-    assert_reg(d, A_RXQ_ICR, 1);
+    vmqnic_assert_reg(d, RXQ(0, Q_HEAD), *count);
+    vmqnic_assert_reg(d, A_RXQ_ICR, 1);
 }
 
 /* Q_VEC rewritten at run time (Dynamic VMQ) */
@@ -1607,110 +1560,110 @@ static void test_queue_vector_move(void *obj, void *data,
         qtest_memwrite(qts, ring + i * VMQNIC_DESC_SIZE, &desc,
                        sizeof(desc));
     }
-    wr(d, RXQ(0, Q_BASE_LO), ring);
-    wr(d, RXQ(0, Q_BASE_HI), ring >> 32);
-    wr(d, RXQ(0, Q_LEN), MOVE_RING);
-    wr(d, RXQ(0, Q_BUFSZ), 2048);
-    wr(d, RXQ(0, Q_TAIL), MOVE_RING - 1);
-    wr(d, RXQ(0, Q_CTRL), R_Q_CTRL_ENABLE_MASK);
-    assert_reg(d, RXQ(0, Q_STATUS), R_Q_STATUS_ENABLED_MASK);
-    wr_check(d, A_CTRL, R_CTRL_RX_EN_MASK);
+    vmqnic_reg_write(d, RXQ(0, Q_BASE_LO), ring);
+    vmqnic_reg_write(d, RXQ(0, Q_BASE_HI), ring >> 32);
+    vmqnic_reg_write(d, RXQ(0, Q_LEN), MOVE_RING);
+    vmqnic_reg_write(d, RXQ(0, Q_BUFSZ), 2048);
+    vmqnic_reg_write(d, RXQ(0, Q_TAIL), MOVE_RING - 1);
+    vmqnic_reg_write(d, RXQ(0, Q_CTRL), R_Q_CTRL_ENABLE_MASK);
+    vmqnic_assert_reg(d, RXQ(0, Q_STATUS), R_Q_STATUS_ENABLED_MASK);
+    vmqnic_wr_check(d, A_CTRL, R_CTRL_RX_EN_MASK);
 
     /*
      * Unacknowledged event (RXQ_ICR set) pending on disabled vector 1:
      * it moves to the new vector, and vector 1 has nothing left
      */
     rx_event(d, s, &n);
-    wr(d, A_VEC_IMS, VEC_BIT(5));
-    wr_check(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 5);
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(5));
+    vmqnic_wr_check(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 5);
     g_assert_true(vmqnic_msix_test_clear(d, 5));
-    wr(d, A_VEC_IMS, VEC_BIT(1));
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(1));
     g_assert_false(vmqnic_msix_test_clear(d, 1));
     /* Later events signal the new vector only */
-    wr(d, A_RXQ_ICR, 1);
+    vmqnic_reg_write(d, A_RXQ_ICR, 1);
     rx_event(d, s, &n);
     g_assert_true(vmqnic_msix_test_clear(d, 5));
     g_assert_false(vmqnic_msix_test_clear(d, 1));
-    wr(d, A_RXQ_ICR, 1);
-    wr(d, A_VEC_IMC, 0xffffffff);
+    vmqnic_reg_write(d, A_RXQ_ICR, 1);
+    vmqnic_reg_write(d, A_VEC_IMC, 0xffffffff);
 
     /*
      * The old vector keeps its signal while another source mapped to it
      * has its cause: here the misc SW cause, enabled in MISC_IMS
      */
-    wr_check(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 2);
-    wr_check(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | 2);
-    wr(d, A_MISC_IMS, R_MISC_ICR_SW_MASK);
-    wr(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
+    vmqnic_wr_check(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 2);
+    vmqnic_wr_check(d, A_MISC_VEC, R_MISC_VEC_VALID_MASK | 2);
+    vmqnic_reg_write(d, A_MISC_IMS, R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, A_MISC_ICS, R_MISC_ICR_SW_MASK);
     rx_event(d, s, &n);
-    wr(d, A_VEC_IMS, VEC_BIT(6));
-    wr_check(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 6);
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(6));
+    vmqnic_wr_check(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 6);
     g_assert_true(vmqnic_msix_test_clear(d, 6));
-    wr(d, A_VEC_IMS, VEC_BIT(2));
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(2));
     g_assert_true(vmqnic_msix_test_clear(d, 2));
-    wr(d, A_RXQ_ICR, 1);
-    wr(d, A_VEC_IMC, 0xffffffff);
+    vmqnic_reg_write(d, A_RXQ_ICR, 1);
+    vmqnic_reg_write(d, A_VEC_IMC, 0xffffffff);
 
     /* A cause set in MISC_ICR but disabled in MISC_IMS does not count */
-    wr_check(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 2);
-    wr(d, A_MISC_IMC, R_MISC_ICR_SW_MASK);
-    assert_reg(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
+    vmqnic_wr_check(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 2);
+    vmqnic_reg_write(d, A_MISC_IMC, R_MISC_ICR_SW_MASK);
+    vmqnic_assert_reg(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
     rx_event(d, s, &n);
-    wr(d, A_VEC_IMS, VEC_BIT(6));
-    wr_check(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 6);
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(6));
+    vmqnic_wr_check(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 6);
     g_assert_true(vmqnic_msix_test_clear(d, 6));
-    wr(d, A_VEC_IMS, VEC_BIT(2));
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(2));
     g_assert_false(vmqnic_msix_test_clear(d, 2));
-    wr(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
-    wr(d, A_RXQ_ICR, 1);
-    wr(d, A_VEC_IMC, 0xffffffff);
+    vmqnic_reg_write(d, A_MISC_ICR, R_MISC_ICR_SW_MASK);
+    vmqnic_reg_write(d, A_RXQ_ICR, 1);
+    vmqnic_reg_write(d, A_VEC_IMC, 0xffffffff);
 
     /* Cause already acknowledged: nothing moves, the old vector fires */
-    wr_check(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 3);
+    vmqnic_wr_check(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 3);
     rx_event(d, s, &n);
-    wr(d, A_RXQ_ICR, 1);
-    wr(d, A_VEC_IMS, VEC_BIT(7));
-    wr_check(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 7);
+    vmqnic_reg_write(d, A_RXQ_ICR, 1);
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(7));
+    vmqnic_wr_check(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 7);
     g_assert_false(vmqnic_msix_test_clear(d, 7));
-    wr(d, A_VEC_IMS, VEC_BIT(3));
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(3));
     g_assert_true(vmqnic_msix_test_clear(d, 3));
-    wr(d, A_VEC_IMC, 0xffffffff);
+    vmqnic_reg_write(d, A_VEC_IMC, 0xffffffff);
 
     /* A VEC_ICS signal on the old vector is withdrawn with the event */
-    wr_check(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 4);
-    wr(d, A_VEC_ICS, VEC_BIT(4));
+    vmqnic_wr_check(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 4);
+    vmqnic_reg_write(d, A_VEC_ICS, VEC_BIT(4));
     rx_event(d, s, &n);
-    wr(d, A_VEC_IMS, VEC_BIT(8));
-    wr_check(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 8);
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(8));
+    vmqnic_wr_check(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 8);
     g_assert_true(vmqnic_msix_test_clear(d, 8));
-    wr(d, A_VEC_IMS, VEC_BIT(4));
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(4));
     g_assert_false(vmqnic_msix_test_clear(d, 4));
-    wr(d, A_RXQ_ICR, 1);
-    wr(d, A_VEC_IMC, 0xffffffff);
+    vmqnic_reg_write(d, A_RXQ_ICR, 1);
+    vmqnic_reg_write(d, A_VEC_IMC, 0xffffffff);
 
     /* An interrupt that already fired stays fired (here in the PBA) */
-    wr_check(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 9);
-    wr(d, A_VEC_IMS, VEC_BIT(9) | VEC_BIT(10));
+    vmqnic_wr_check(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 9);
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(9) | VEC_BIT(10));
     rx_event(d, s, &n);
     g_assert_true(vmqnic_msix_pending(d, 9));
-    wr_check(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 10);
+    vmqnic_wr_check(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 10);
     g_assert_true(vmqnic_msix_test_clear(d, 10));
     g_assert_true(vmqnic_msix_test_clear(d, 9));
-    wr(d, A_RXQ_ICR, 1);
-    wr(d, A_VEC_IMC, 0xffffffff);
+    vmqnic_reg_write(d, A_RXQ_ICR, 1);
+    vmqnic_reg_write(d, A_VEC_IMC, 0xffffffff);
 
     /* Moving to VALID = 0 withdraws the old signal, signals nothing */
-    wr_check(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 11);
+    vmqnic_wr_check(d, RXQ(0, Q_VEC), R_Q_VEC_VALID_MASK | 11);
     rx_event(d, s, &n);
-    wr_check(d, RXQ(0, Q_VEC), 12);
-    wr(d, A_VEC_IMS, VEC_BIT(11) | VEC_BIT(12));
+    vmqnic_wr_check(d, RXQ(0, Q_VEC), 12);
+    vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(11) | VEC_BIT(12));
     g_assert_false(vmqnic_msix_test_clear(d, 11));
     g_assert_false(vmqnic_msix_test_clear(d, 12));
     /* the event is still in RXQ_ICR for a driver that polls */
-    assert_reg(d, A_RXQ_ICR, 1);
+    vmqnic_assert_reg(d, A_RXQ_ICR, 1);
 
-    assert_reg(d, A_ERR_COUNT, 0);
-    assert_reg(d, STAT_LO(VMQNIC_STAT_RX_PKTS), n);
+    vmqnic_assert_reg(d, A_ERR_COUNT, 0);
+    vmqnic_assert_reg(d, STAT_LO(VMQNIC_STAT_RX_PKTS), n);
     for (i = 0; i < 16; i++) {
         g_assert_false(vmqnic_msix_pending(d, i));
     }
@@ -1729,8 +1682,8 @@ static void test_hotplug(void *obj, void *data, QGuestAllocator *alloc)
                          "{'addr': '0x06', 'queues': 4, 'pools': 2}");
     qpci_unplug_acpi_device_test(qts, "vmqnic_hp", 0x06);
     /* The first function is unaffected */
-    assert_reg(d, A_ID, VMQNIC_ID_MAGIC);
-    assert_reg(d, A_NUM_QUEUES, NQ);
+    vmqnic_assert_reg(d, A_ID, VMQNIC_ID_MAGIC);
+    vmqnic_assert_reg(d, A_NUM_QUEUES, NQ);
 }
 
 static void vmqnic_test_cleanup(void *data)

@@ -52,6 +52,36 @@ void vmqnic_restore_config(QVmqnic *d)
     }
 }
 
+void vmqnic_wr_check(QVmqnic *d, uint32_t reg, uint32_t val)
+{
+    vmqnic_reg_write(d, reg, val);
+    vmqnic_assert_reg(d, reg, val);
+}
+
+uint32_t vmqnic_guest_errs(QVmqnic *d)
+{
+    return vmqnic_reg_read(d, A_STAT_BASE + 8 * VMQNIC_STAT_GUEST_ERRS);
+}
+
+uint32_t vmqnic_int_mode(QVmqnic *d)
+{
+    return FIELD_EX32(vmqnic_reg_read(d, A_STATUS), STATUS, INT_MODE);
+}
+
+void vmqnic_check_value_refused(QVmqnic *d, uint32_t reg, uint32_t val,
+                                uint32_t *count)
+{
+    uint32_t old = vmqnic_reg_read(d, reg);
+
+    vmqnic_reg_write(d, reg, val);
+    vmqnic_assert_reg(d, reg, old);
+    *count += 1;
+    vmqnic_assert_reg(d, A_ERR_COUNT, *count);
+    /* QUEUE all ones (0x1ff): the error belongs to no queue */
+    vmqnic_assert_reg(d, A_ERR_INFO, R_ERR_INFO_VALID_MASK |
+                      R_ERR_INFO_QUEUE_MASK | VMQNIC_ERR_BAD_VALUE);
+}
+
 void vmqnic_msix_enable(QVmqnic *d)
 {
     if (!d->pci_dev.msix_enabled) {

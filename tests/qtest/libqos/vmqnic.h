@@ -56,6 +56,41 @@ static inline QTestState *vmqnic_qts(QVmqnic *d)
 }
 
 /*
+ * vmqnic_assert_reg: assert that register @reg reads @expected.  A
+ * mismatch is reported with the register's offset and name first, so
+ * that it is visible in nonfatal mode too.
+ */
+#define vmqnic_assert_reg(d, reg, expected) do {                         \
+        uint32_t v_ = vmqnic_reg_read(d, reg);                           \
+        if (v_ != (uint32_t)(expected)) {                                \
+            g_test_message("%s:%d: register 0x%05x (%s) is 0x%08x, "     \
+                           "expected 0x%08x", __func__, __LINE__,        \
+                           (uint32_t)(reg), #reg, v_,                    \
+                           (uint32_t)(expected));                        \
+        }                                                                \
+        g_assert_cmphex(v_, ==, (uint32_t)(expected));                   \
+    } while (0)
+
+/* Write @val to @reg and assert that it reads back unchanged */
+void vmqnic_wr_check(QVmqnic *d, uint32_t reg, uint32_t val);
+
+/* Bits 31:0 of the GUEST_ERRS statistic */
+uint32_t vmqnic_guest_errs(QVmqnic *d);
+
+/* STATUS.INT_MODE: the interrupt mode in use (VMQNIC_INT_MODE_*) */
+uint32_t vmqnic_int_mode(QVmqnic *d);
+
+/*
+ * vmqnic_check_value_refused: write the out-of-range @val to @reg and
+ * assert that the write is refused as a whole: the register keeps its
+ * value, ERR_COUNT becomes *@count + 1 (stored back in *@count), and
+ * ERR_INFO records error code 11 (BAD_VALUE) for no queue
+ * (QUEUE = 0x1ff, TX = 0) with VALID set.
+ */
+void vmqnic_check_value_refused(QVmqnic *d, uint32_t reg, uint32_t val,
+                                uint32_t *count);
+
+/*
  * vmqnic_init: find the function at @devfn on @bus (asserting the
  * vmqnic IDs), map BAR0 and enable memory decoding and bus mastering.
  */
