@@ -29,18 +29,18 @@ with open(sys.argv[1]) as log:
     for line in log:
         t = json.loads(line)
         p = f = k = 0
-        if t.get('protocol') == 'tap':
-            for out in t.get('stdout', '').splitlines():
-                if re.match(r'^ok\b', out):
-                    if '# SKIP' in out:
-                        k += 1
-                    else:
-                        p += 1
-                elif re.match(r'^not ok\b', out):
-                    if '# TODO' in out:
-                        k += 1
-                    else:
-                        f += 1
+        # Count TAP result lines, whatever protocol meson used
+        for out in t.get('stdout', '').splitlines():
+            if re.match(r'^ok\b', out):
+                if '# SKIP' in out:
+                    k += 1
+                else:
+                    p += 1
+            elif re.match(r'^not ok\b', out):
+                if '# TODO' in out:
+                    k += 1
+                else:
+                    f += 1
         if t['result'] not in ('OK', 'SKIP', 'EXPECTEDFAIL') and f == 0:
             f = 1
         if p + f + k == 0:
@@ -53,9 +53,9 @@ with open(sys.argv[1]) as log:
         failed += f
         skipped += k
 print()
-print('%-28s %-8s %6s %6s %6s' % ('test', 'result', 'pass', 'fail', 'skip'))
+print('%-36s %-8s %6s %6s %6s' % ('test', 'result', 'pass', 'fail', 'skip'))
 for r in rows:
-    print('%-28s %-8s %6d %6d %6d' % r)
+    print('%-36s %-8s %6d %6d %6d' % r)
 print()
 print('%d passed, %d failed, %d skipped' % (passed, failed, skipped))
 PY
