@@ -463,6 +463,17 @@ static void test_jumbo(void)
     g_assert_cmpuint(vw_recv(n, got, max), ==, max);
     check_csums(got, max);
 
+    /* with a tag the device inserts, the frame leaves 4 bytes longer */
+    {
+        g_autofree uint8_t *tagged = g_malloc(max + 4);
+
+        g_assert_cmphex(tx(n, f, len, VMQNIC_TXD_CMD_VLE, 0, 0x0123), ==,
+                        VMQNIC_TXD_STA_DD);
+        g_assert_cmpuint(vw_recv(n, tagged, max + 4), ==, max + 4);
+        g_assert_cmphex(lduw_be_p(tagged + 14), ==, 0x0123);
+        g_assert_cmpmem(tagged + 16, max - 12, f + 12, max - 12);
+    }
+
     vw_queue_setup(n, 0, 0, RING, 0);
     vw_rx_post(n, 0, 0, RING - 1);
     vw_send(n, got, max);

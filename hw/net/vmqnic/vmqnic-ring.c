@@ -17,6 +17,9 @@
 #include "vmqnic.h"
 #include "trace.h"
 
+/* The longest frame sent: MAX_FRAME plus a tag the device inserts */
+#define VMQNIC_TX_SCRATCH           (VMQNIC_MAX_FRAME + 4)
+
 /* Descriptors handled per TX queue in one bottom-half run */
 #define VMQNIC_TX_BUDGET            256
 
@@ -298,7 +301,7 @@ static void vmqnic_tx_segment(void *opaque, const struct iovec *iov,
 {
     VmqnicTxSend *tx = opaque;
     size_t len = iov_to_buf(iov, iov_cnt, 0, tx->s->tx_scratch,
-                            VMQNIC_MAX_FRAME);
+                            VMQNIC_TX_SCRATCH);
 
     if (tx->segs_left && --tx->segs_left == 0) {
         tso_last_flags(tx->s->tx_scratch, len, tx->l4_off, tx->fin_psh);
@@ -780,7 +783,7 @@ void vmqnic_rings_init(VmqnicState *s)
         QSIMPLEQ_INIT(&s->rx_backlog[q]);
     }
     net_tx_pkt_init(&s->tx_pkt, VMQNIC_TX_MAX_DESC_PER_FRAME);
-    s->tx_scratch = g_malloc(VMQNIC_MAX_FRAME);
+    s->tx_scratch = g_malloc(VMQNIC_TX_SCRATCH);
     s->tx_bh = qemu_bh_new_guarded(vmqnic_tx_bh, s,
                                    &DEVICE(s)->mem_reentrancy_guard);
 }
