@@ -9,6 +9,7 @@ set -uo pipefail
 
 dir=$1
 shift
+rm -f "$dir/meson-logs/testlog.json"
 meson test -C "$dir" --print-errorlogs "$@"
 status=$?
 

@@ -398,8 +398,7 @@ uint64_t vmqnic_rx_classify(VmqnicState *s, const uint8_t *buf, size_t size,
         q = pool_queue(s, p, &pinfo);
         pinfo.pool = p;
         if (size > pool->maxframe) {
-            s->queues[q].stats[VMQNIC_QSTAT_RX_ERRS]++;
-            s->stats[VMQNIC_STAT_RX_ERRS]++;
+            vmqnic_qstat_add(s, q, VMQNIC_QSTAT_RX_ERRS, 1);
             trace_vmqnic_rx_too_big(p, size, pool->maxframe);
             continue;
         }

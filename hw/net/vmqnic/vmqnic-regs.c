@@ -68,8 +68,8 @@ static bool global_read(VmqnicState *s, unsigned i, hwaddr off,
     if (off == A_ERR_INFO) {
         s->err_info &= ~R_ERR_INFO_VALID_MASK;
     } else if (off >= A_STAT_BASE &&
-               off < A_STAT_BASE + 8 * VMQNIC_NUM_STATS && !(off & 4)) {
-        s->stat_latch = s->stats[(off - A_STAT_BASE) / 8] >> 32;
+               off < A_STAT_BASE + 8 * VMQNIC_NUM_STATS) {
+        *val = stat_read(s, s->stats[(off - A_STAT_BASE) / 8], off & 4);
     }
     return true;
 }
@@ -346,11 +346,6 @@ static bool vector_write(VmqnicState *s, unsigned i, hwaddr off,
 
 /* Queue pairs */
 
-static uint32_t queue_where(unsigned q, int dir)
-{
-    return q << R_ERR_INFO_QUEUE_SHIFT | dir << R_ERR_INFO_TX_SHIFT;
-}
-
 /*
  * Dynamic VMQ: a queue's interrupt moves to another vector.  Later
  * completions signal the new vector.  A completion the driver has not
@@ -417,7 +412,7 @@ static bool queue_write(VmqnicState *s, unsigned q, hwaddr off,
     case R_Q_BUFSZ:
         /* The ring's geometry may only change while it is stopped */
         if (r->regs[R_Q_CTRL] & R_Q_CTRL_ENABLE_MASK) {
-            vmqnic_guest_error(s, VMQNIC_ERR_NONE, queue_where(q, dir),
+            vmqnic_guest_error(s, VMQNIC_ERR_NONE, vmqnic_queue_where(q, dir),
                                "queue %u: ring register 0x%" HWADDR_PRIx
                                " written while enabled", q, off);
             break;
@@ -433,7 +428,8 @@ static bool queue_write(VmqnicState *s, unsigned q, hwaddr off,
     case R_Q_VEC:
         if (FIELD_EX32(val, Q_VEC, VECTOR) >= s->num_vectors) {
             r->regs[R_Q_ERR] = VMQNIC_ERR_BAD_VECTOR;
-            vmqnic_guest_error(s, VMQNIC_ERR_BAD_VECTOR, queue_where(q, dir),
+            vmqnic_guest_error(s, VMQNIC_ERR_BAD_VECTOR,
+                               vmqnic_queue_where(q, dir),
                                "queue %u vector %u >= %u", q,
                                FIELD_EX32(val, Q_VEC, VECTOR),
                                s->num_vectors);

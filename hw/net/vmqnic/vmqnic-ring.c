@@ -20,6 +20,16 @@
 /* The longest frame sent: MAX_FRAME plus a tag the device inserts */
 #define VMQNIC_TX_SCRATCH           (VMQNIC_MAX_FRAME + 4)
 
+/* vmqnic_qstat_add() relies on the two counter lists starting alike */
+QEMU_BUILD_BUG_ON((int)VMQNIC_QSTAT_RX_PKTS != (int)VMQNIC_STAT_RX_PKTS ||
+                  (int)VMQNIC_QSTAT_RX_BYTES != (int)VMQNIC_STAT_RX_BYTES ||
+                  (int)VMQNIC_QSTAT_RX_DROPS != (int)VMQNIC_STAT_RX_DROPS ||
+                  (int)VMQNIC_QSTAT_RX_ERRS != (int)VMQNIC_STAT_RX_ERRS ||
+                  (int)VMQNIC_QSTAT_TX_PKTS != (int)VMQNIC_STAT_TX_PKTS ||
+                  (int)VMQNIC_QSTAT_TX_BYTES != (int)VMQNIC_STAT_TX_BYTES ||
+                  (int)VMQNIC_QSTAT_TX_DROPS != (int)VMQNIC_STAT_TX_DROPS ||
+                  (int)VMQNIC_QSTAT_TX_ERRS != (int)VMQNIC_STAT_TX_ERRS);
+
 /* Descriptors handled per TX queue in one bottom-half run */
 #define VMQNIC_TX_BUDGET            256
 
@@ -46,19 +56,13 @@ static dma_addr_t ring_desc_addr(const VmqnicRing *r, uint32_t index)
     return ring_base(r) + (dma_addr_t)index * VMQNIC_DESC_SIZE;
 }
 
-static uint32_t queue_where(unsigned q, int dir)
-{
-    return q << R_ERR_INFO_QUEUE_SHIFT | dir << R_ERR_INFO_TX_SHIFT;
-}
-
 static void rx_backlog_drop(VmqnicState *s, unsigned q)
 {
     VmqnicHeldFrame *f;
 
     while ((f = QSIMPLEQ_FIRST(&s->rx_backlog[q]))) {
         QSIMPLEQ_REMOVE_HEAD(&s->rx_backlog[q], next);
-        s->queues[q].stats[VMQNIC_QSTAT_RX_DROPS]++;
-        s->stats[VMQNIC_STAT_RX_DROPS]++;
+        vmqnic_qstat_add(s, q, VMQNIC_QSTAT_RX_DROPS, 1);
         g_free(f);
     }
     s->rx_backlog_len[q] = 0;
@@ -82,7 +86,7 @@ void vmqnic_queue_error(VmqnicState *s, unsigned q, int dir, unsigned code,
 {
     queue_stop(s, q, dir, R_Q_STATUS_STOPPED_MASK | R_Q_STATUS_ERROR_MASK);
     s->queues[q].ring[dir].regs[R_Q_ERR] = code;
-    vmqnic_guest_error(s, code, queue_where(q, dir),
+    vmqnic_guest_error(s, code, vmqnic_queue_where(q, dir),
                        "%s queue %u: bad %s 0x%" PRIx64,
                        dir == VMQNIC_TX ? "TX" : "RX", q, what, value);
     vmqnic_misc_cause(s, R_MISC_ICR_QERR_MASK);
@@ -417,7 +421,6 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
                          unsigned n)
 {
     PCIDevice *d = PCI_DEVICE(s);
-    VmqnicQueuePair *qp = &s->queues[q];
     unsigned pool = q >> FIELD_EX32(s->vmdq_ctrl, VMDQ_CTRL, QPP_LOG2);
     unsigned code = VMQNIC_ERR_NONE;
     uint8_t hdr[ETH_HLEN + 4 + 20];     /* L2 and an IPv4 header */
@@ -471,13 +474,11 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
         vmqnic_tx_spoofed(s, pool, hdr, hdr_len,
                           (desc[0].cmd & VMQNIC_TXD_CMD_VLE) ?
                           le16_to_cpu(desc[0].vlan) : -1)) {
-        qp->stats[VMQNIC_QSTAT_TX_DROPS]++;
-        s->stats[VMQNIC_STAT_TX_DROPS]++;
+        vmqnic_qstat_add(s, q, VMQNIC_QSTAT_TX_DROPS, 1);
         code = VMQNIC_ERR_SPOOF;
     } else if (code != VMQNIC_ERR_NONE) {
-        qp->stats[VMQNIC_QSTAT_TX_ERRS]++;
-        s->stats[VMQNIC_STAT_TX_ERRS]++;
-        vmqnic_guest_error(s, code, queue_where(q, VMQNIC_TX),
+        vmqnic_qstat_add(s, q, VMQNIC_QSTAT_TX_ERRS, 1);
+        vmqnic_guest_error(s, code, vmqnic_queue_where(q, VMQNIC_TX),
                            "TX queue %u: frame of %u descriptors, %zu bytes "
                            "rejected", q, n, total);
     } else {
@@ -499,13 +500,10 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
             net_tx_pkt_send_custom(s->tx_pkt, false, vmqnic_tx_segment, &tx);
         }
         if (tx.dropped) {
-            qp->stats[VMQNIC_QSTAT_TX_DROPS]++;
-            s->stats[VMQNIC_STAT_TX_DROPS]++;
+            vmqnic_qstat_add(s, q, VMQNIC_QSTAT_TX_DROPS, 1);
         } else {
-            qp->stats[VMQNIC_QSTAT_TX_PKTS]++;
-            qp->stats[VMQNIC_QSTAT_TX_BYTES] += total;
-            s->stats[VMQNIC_STAT_TX_PKTS]++;
-            s->stats[VMQNIC_STAT_TX_BYTES] += total;
+            vmqnic_qstat_add(s, q, VMQNIC_QSTAT_TX_PKTS, 1);
+            vmqnic_qstat_add(s, q, VMQNIC_QSTAT_TX_BYTES, total);
         }
     }
     net_tx_pkt_reset(s->tx_pkt, net_tx_pkt_unmap_frag_pci, d);
@@ -547,9 +545,8 @@ static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned budget)
             }
             eop = n - 1;        /* too many descriptors: reject them all */
             code = VMQNIC_ERR_BAD_DESC;
-            s->queues[q].stats[VMQNIC_QSTAT_TX_ERRS]++;
-            s->stats[VMQNIC_STAT_TX_ERRS]++;
-            vmqnic_guest_error(s, code, queue_where(q, VMQNIC_TX),
+            vmqnic_qstat_add(s, q, VMQNIC_QSTAT_TX_ERRS, 1);
+            vmqnic_guest_error(s, code, vmqnic_queue_where(q, VMQNIC_TX),
                                "TX queue %u: no end of packet in %u "
                                "descriptors", q, n);
         } else {
@@ -682,14 +679,11 @@ static bool rx_write(VmqnicState *s, unsigned q, const uint8_t *buf,
     r->regs[R_Q_HEAD] = (head + n) & mask;
 
     if (dma_ok) {
-        qp->stats[VMQNIC_QSTAT_RX_PKTS]++;
-        qp->stats[VMQNIC_QSTAT_RX_BYTES] += size;
-        s->stats[VMQNIC_STAT_RX_PKTS]++;
-        s->stats[VMQNIC_STAT_RX_BYTES] += size;
+        vmqnic_qstat_add(s, q, VMQNIC_QSTAT_RX_PKTS, 1);
+        vmqnic_qstat_add(s, q, VMQNIC_QSTAT_RX_BYTES, size);
     } else {
-        qp->stats[VMQNIC_QSTAT_RX_ERRS]++;
-        s->stats[VMQNIC_STAT_RX_ERRS]++;
-        vmqnic_guest_error(s, VMQNIC_ERR_DMA, queue_where(q, VMQNIC_RX),
+        vmqnic_qstat_add(s, q, VMQNIC_QSTAT_RX_ERRS, 1);
+        vmqnic_guest_error(s, VMQNIC_ERR_DMA, vmqnic_queue_where(q, VMQNIC_RX),
                            "RX queue %u: buffer DMA failed", q);
     }
     trace_vmqnic_rx_frame(q, size, n);
@@ -699,8 +693,7 @@ static bool rx_write(VmqnicState *s, unsigned q, const uint8_t *buf,
 
 static void rx_drop(VmqnicState *s, unsigned q)
 {
-    s->queues[q].stats[VMQNIC_QSTAT_RX_DROPS]++;
-    s->stats[VMQNIC_STAT_RX_DROPS]++;
+    vmqnic_qstat_add(s, q, VMQNIC_QSTAT_RX_DROPS, 1);
     trace_vmqnic_rx_queue_drop(q);
 }
 
@@ -722,9 +715,9 @@ void vmqnic_rx_queue_put(VmqnicState *s, unsigned q, const uint8_t *buf,
     if (size > VMQNIC_MAX_FRAME ||
         DIV_ROUND_UP(size, r->regs[R_Q_BUFSZ]) >= r->regs[R_Q_LEN]) {
         /* The ring could never hold it: do not let it block the queue. */
-        s->queues[q].stats[VMQNIC_QSTAT_RX_ERRS]++;
-        s->stats[VMQNIC_STAT_RX_ERRS]++;
-        vmqnic_guest_error(s, VMQNIC_ERR_TOO_BIG, queue_where(q, VMQNIC_RX),
+        vmqnic_qstat_add(s, q, VMQNIC_QSTAT_RX_ERRS, 1);
+        vmqnic_guest_error(s, VMQNIC_ERR_TOO_BIG,
+                           vmqnic_queue_where(q, VMQNIC_RX),
                            "RX queue %u: %zu-byte frame exceeds what the ring "
                            "can hold", q, size);
         return;

@@ -162,6 +162,23 @@ struct VmqnicState {
 /* ERR_INFO location of an error that belongs to no queue */
 #define VMQNIC_NO_QUEUE             R_ERR_INFO_QUEUE_MASK
 
+static inline uint32_t vmqnic_queue_where(unsigned q, int dir)
+{
+    return q << R_ERR_INFO_QUEUE_SHIFT | dir << R_ERR_INFO_TX_SHIFT;
+}
+
+/*
+ * Count @n in queue @q's statistic @idx and in the device-wide one: the
+ * first VMQNIC_NUM_QSTATS device statistics are the same, in the same
+ * order.
+ */
+static inline void vmqnic_qstat_add(VmqnicState *s, unsigned q, unsigned idx,
+                                    uint64_t n)
+{
+    s->queues[q].stats[idx] += n;
+    s->stats[idx] += n;
+}
+
 /* vmqnic.c */
 void vmqnic_soft_reset(VmqnicState *s);
 void G_GNUC_PRINTF(4, 5) vmqnic_guest_error(VmqnicState *s, unsigned code,
