@@ -43,9 +43,8 @@ if [ ! -f "$OUT/build.ninja" ] ||
     echo "$SRC $CONFIG_ARGS" > "$STAMP"
 fi
 
-ninja -C "$OUT" qemu-system-x86_64 tests/qtest/qos-test \
-    tests/qtest/vmqnic-machine-test tests/qtest/vmqnic-datapath-test \
-    tests/qtest/vmqnic-vmdq-test tests/qtest/vmqnic-offload-test
+QTESTS=$(sed 's|^|tests/qtest/|' "$TOP/tests/qtest/vmqnic-qtests.list")
+ninja -C "$OUT" qemu-system-x86_64 tests/qtest/qos-test $QTESTS
 
 # A binary run from the build tree looks for firmware below qemu-bundle/;
 # point the firmware folders there at Debian's firmware packages.
