@@ -80,7 +80,14 @@ fi
 # Packages from the base suite, then the ones that must come from backports.
 BASE_PKGS="build-essential pkg-config ninja-build flex bison python3 python3-venv
     libglib2.0-dev libslirp-dev libpixman-1-dev libfdt-dev zlib1g-dev
-    xz-utils dpkg-dev seabios ipxe-qemu cpio gzip pciutils"
+    xz-utils dpkg-dev seabios ipxe-qemu cpio gzip pciutils
+    iproute2 ethtool iperf3 kmod"
+# Headers of the kernel the guest boots, to build the reference driver.
+kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+       sed -n 's/^ *Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n 1)
+if [ -n "$kpkg" ]; then
+    BASE_PKGS="$BASE_PKGS linux-headers-${kpkg#linux-image-}"
+fi
 BPO_PKGS="meson python3-pycotap qemu-system-data"
 
 missing() {
