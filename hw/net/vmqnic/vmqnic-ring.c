@@ -247,6 +247,7 @@ typedef struct VmqnicTxSend {
     NetClientState *nc;
     unsigned pool;
     bool dropped;
+    bool offload;       /* the backend segments and checksums (has_vnet) */
     /* TSO: segments still to come, and where the last one gets FIN/PSH */
     unsigned segs_left;
     size_t l4_off;
@@ -276,6 +277,25 @@ static void tso_last_flags(uint8_t *frame, size_t len, size_t l4,
     stw_be_p(frame + l4 + 16, ~sum);
 }
 
+/*
+ * Put a finished frame on the wire, after an empty virtio-net header when
+ * the backend expects one
+ */
+static void tx_wire(VmqnicTxSend *tx, const uint8_t *frame, size_t len)
+{
+    static const struct virtio_net_hdr no_offload;
+    const struct iovec iov[2] = {
+        { .iov_base = (void *)&no_offload, .iov_len = sizeof(no_offload) },
+        { .iov_base = (void *)frame, .iov_len = len },
+    };
+
+    if (tx->s->has_vnet) {
+        qemu_sendv_packet(tx->nc, iov, 2);
+    } else {
+        qemu_send_packet(tx->nc, frame, len);
+    }
+}
+
 /* Deliver the frame in tx_scratch: internal switch, then the wire */
 static void tx_deliver(VmqnicTxSend *tx, size_t len)
 {
@@ -292,7 +312,7 @@ static void tx_deliver(VmqnicTxSend *tx, size_t len)
         }
     }
     if (vmqnic_link_up(s)) {
-        qemu_send_packet(tx->nc, s->tx_scratch, len);
+        tx_wire(tx, s->tx_scratch, len);
     } else if (!local) {
         tx->dropped = true;
     }
@@ -304,9 +324,18 @@ static void vmqnic_tx_segment(void *opaque, const struct iovec *iov,
                               int virt_iov_cnt)
 {
     VmqnicTxSend *tx = opaque;
-    size_t len = iov_to_buf(iov, iov_cnt, 0, tx->s->tx_scratch,
-                            VMQNIC_TX_SCRATCH);
+    size_t len;
 
+    if (tx->offload) {
+        /* The whole frame, with the virtio-net header asking for the work */
+        if (vmqnic_link_up(tx->s)) {
+            qemu_sendv_packet(tx->nc, virt_iov, virt_iov_cnt);
+        } else {
+            tx->dropped = true;
+        }
+        return;
+    }
+    len = iov_to_buf(iov, iov_cnt, 0, tx->s->tx_scratch, VMQNIC_TX_SCRATCH);
     if (tx->segs_left && --tx->segs_left == 0) {
         tso_last_flags(tx->s->tx_scratch, len, tx->l4_off, tx->fin_psh);
     }
@@ -334,6 +363,28 @@ static void tso_prepare(VmqnicState *s, const VmqnicTxDesc *desc, unsigned n,
         tx->l4_off - grown + 14) {
         tx->fin_psh = hdr[tx->l4_off - grown + 13] & (TH_FIN | TH_PUSH);
     }
+}
+
+/*
+ * How the frame goes out.  Segmentation goes to a backend that takes a
+ * virtio-net header, unless the internal switch may need the segments:
+ * the header then carries the request and the TCP checksum field the
+ * pseudo-header sum, as the backend expects.  Everything else is done
+ * here, in software.
+ */
+static void tx_prepare(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
+                       unsigned n, size_t total, VmqnicTxSend *tx)
+{
+    struct virtio_net_hdr *vh = net_tx_pkt_get_vhdr(s->tx_pkt);
+
+    if (s->has_vnet && vh->gso_type != VIRTIO_NET_HDR_GSO_NONE &&
+        !(s->vmdq_ctrl & R_VMDQ_CTRL_LOOPBACK_EN_MASK)) {
+        net_tx_pkt_update_ip_checksums(s->tx_pkt);
+        tx->offload = true;
+        trace_vmqnic_tx_vnet(q, vh->gso_type, vh->gso_size);
+        return;
+    }
+    tso_prepare(s, desc, n, total, tx);
 }
 
 /*
@@ -496,8 +547,9 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
                 tx.dropped = true;
             }
         } else {
-            tso_prepare(s, desc, n, total, &tx);
-            net_tx_pkt_send_custom(s->tx_pkt, false, vmqnic_tx_segment, &tx);
+            tx_prepare(s, q, desc, n, total, &tx);
+            net_tx_pkt_send_custom(s->tx_pkt, tx.offload, vmqnic_tx_segment,
+                                   &tx);
         }
         if (tx.dropped) {
             vmqnic_qstat_add(s, q, VMQNIC_QSTAT_TX_DROPS, 1);

@@ -23,7 +23,9 @@
 #include "hw/pci/pcie.h"
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
+#include "net/checksum.h"
 #include "net/eth.h"
+#include "standard-headers/linux/virtio_net.h"
 #include "system/system.h"
 #include "vmqnic.h"
 #include "trace.h"
@@ -115,17 +117,65 @@ static bool vmqnic_can_receive(NetClientState *nc)
     return true;
 }
 
+/*
+ * A backend with a virtio-net header (tap) puts one before each frame.
+ * The device never enables receive offloads on the backend, so frames
+ * come whole; a partial checksum is still finished here, and a
+ * segmentation request, which only a broken backend would send, is
+ * dropped.  Returns the frame, or NULL to drop it.
+ */
+static const uint8_t *vmqnic_rx_vnet(VmqnicState *s, const uint8_t *buf,
+                                     size_t *size)
+{
+    struct virtio_net_hdr vh;
+    size_t len;
+
+    if (*size < sizeof(vh)) {
+        return NULL;
+    }
+    memcpy(&vh, buf, sizeof(vh));
+    buf += sizeof(vh);
+    len = *size -= sizeof(vh);
+    if ((vh.gso_type & ~VIRTIO_NET_HDR_GSO_ECN) != VIRTIO_NET_HDR_GSO_NONE ||
+        len > VMQNIC_MAX_FRAME) {
+        trace_vmqnic_rx_vnet_drop(vh.gso_type, len);
+        return NULL;
+    }
+    if ((vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
+        vh.csum_start < len && vh.csum_offset + 2 <= len - vh.csum_start) {
+        uint32_t sum;
+
+        memcpy(s->rx_csum_buf, buf, len);
+        sum = net_checksum_add(len - vh.csum_start,
+                               s->rx_csum_buf + vh.csum_start);
+        stw_be_p(s->rx_csum_buf + vh.csum_start + vh.csum_offset,
+                 net_checksum_finish_nozero(sum));
+        trace_vmqnic_rx_vnet_csum(vh.csum_start, vh.csum_offset);
+        buf = s->rx_csum_buf;
+    }
+    return buf;
+}
+
 static ssize_t vmqnic_receive(NetClientState *nc, const uint8_t *buf,
                               size_t size)
 {
     VmqnicState *s = qemu_get_nic_opaque(nc);
     uint8_t min_frame[VMQNIC_MIN_FRAME];
+    size_t wire_size = size;
 
+    if (s->has_vnet) {
+        buf = vmqnic_rx_vnet(s, buf, &size);
+        if (!buf) {
+            s->stats[VMQNIC_STAT_RX_FRAMES]++;
+            s->stats[VMQNIC_STAT_RX_DROPS]++;
+            return wire_size;
+        }
+    }
     s->stats[VMQNIC_STAT_RX_FRAMES]++;
     if (!(s->ctrl & R_CTRL_RX_EN_MASK) || size < ETH_HLEN) {
         s->stats[VMQNIC_STAT_RX_DROPS]++;
         trace_vmqnic_rx_drop(size);
-        return size;
+        return wire_size;
     }
     /* Frames arrive without FCS; pad runts as the wire would have. */
     if (size < VMQNIC_MIN_FRAME) {
@@ -137,7 +187,7 @@ static ssize_t vmqnic_receive(NetClientState *nc, const uint8_t *buf,
 
     vmqnic_rx_classify(s, buf, size, -1);
     vmqnic_irq_flush(s);
-    return size;
+    return wire_size;
 }
 
 static void vmqnic_set_link_status(NetClientState *nc)
@@ -156,6 +206,33 @@ static NetClientInfo net_vmqnic_info = {
     .receive = vmqnic_receive,
     .link_status_changed = vmqnic_set_link_status,
 };
+
+/*
+ * Talk to the backend with a virtio-net header when every queue's peer
+ * takes one (tap): checksum and segmentation requests then go to the
+ * backend instead of being done here (see vmqnic-ring.c).
+ */
+static void vmqnic_init_vnet(VmqnicState *s)
+{
+    unsigned i, n = MAX(s->conf.peers.queues, 1);
+
+    s->has_vnet = false;
+    for (i = 0; i < n; i++) {
+        NetClientState *nc = qemu_get_subqueue(s->nic, i);
+
+        if (!nc->peer || !qemu_has_vnet_hdr(nc->peer)) {
+            trace_vmqnic_vnet(false);
+            return;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        qemu_set_vnet_hdr_len(qemu_get_subqueue(s->nic, i)->peer,
+                              sizeof(struct virtio_net_hdr));
+    }
+    s->has_vnet = true;
+    s->rx_csum_buf = g_malloc(VMQNIC_MAX_FRAME);
+    trace_vmqnic_vnet(true);
+}
 
 /* PCI */
 
@@ -256,6 +333,7 @@ static void vmqnic_realize(PCIDevice *d, Error **errp)
                           object_get_typename(OBJECT(s)), dev->id,
                           &dev->mem_reentrancy_guard, s);
     qemu_format_nic_info_str(qemu_get_queue(s->nic), s->conf.macaddr.a);
+    vmqnic_init_vnet(s);
 
     vmqnic_soft_reset(s);
     return;
@@ -271,6 +349,7 @@ static void vmqnic_exit(PCIDevice *d)
     VmqnicState *s = VMQNIC(d);
 
     qemu_del_nic(s->nic);
+    g_free(s->rx_csum_buf);
     vmqnic_rings_exit(s);
     vmqnic_filter_exit(s);
     vmqnic_irq_exit(s);

@@ -151,6 +151,8 @@ struct VmqnicState {
     uint8_t *rx_scratch;
 
     /* Datapath */
+    bool has_vnet;              /* backend takes a virtio-net header */
+    uint8_t *rx_csum_buf;       /* has_vnet: frames whose checksum we finish */
     QEMUBH *tx_bh;
     struct NetTxPkt *tx_pkt;
     uint8_t *tx_scratch;

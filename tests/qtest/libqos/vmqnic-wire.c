@@ -38,17 +38,29 @@ uint64_t vw_dstat(QVmqnicWire *n, unsigned s)
     return lo | (uint64_t)vw_rd(n, A_STAT_BASE + 8 * s + 4) << 32;
 }
 
+/* Start QEMU with a vmqnic on the backend @netdev (its id must be hs0) */
+static QVmqnicWire *vw_launch_on(const char *netdev, const char *extra)
+{
+    QVmqnicWire *n = g_new0(QVmqnicWire, 1);
+
+    n->sock = -1;
+    n->qts = qtest_initf("-M q35 -netdev %s "
+                         "-device vmqnic,netdev=hs0,addr=04.0,"
+                         "mac=52:54:00:12:34:56%s", netdev, extra);
+    return n;
+}
+
 /* Start QEMU with a vmqnic wired to a new socketpair */
 static QVmqnicWire *vw_launch(const char *extra)
 {
-    QVmqnicWire *n = g_new0(QVmqnicWire, 1);
+    QVmqnicWire *n;
+    g_autofree char *netdev = NULL;
     int sv[2];
 
     g_assert_cmpint(socketpair(PF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
+    netdev = g_strdup_printf("socket,fd=%d,id=hs0", sv[1]);
+    n = vw_launch_on(netdev, extra);
     n->sock = sv[0];
-    n->qts = qtest_initf("-M q35 -netdev socket,fd=%d,id=hs0 "
-                         "-device vmqnic,netdev=hs0,addr=04.0,"
-                         "mac=52:54:00:12:34:56%s", sv[1], extra);
     close(sv[1]);
     return n;
 }
@@ -65,9 +77,8 @@ static void vw_attach(QVmqnicWire *n)
     qpci_msix_enable(n->dev);
 }
 
-QVmqnicWire *vw_start(const char *extra)
+static QVmqnicWire *vw_setup(QVmqnicWire *n)
 {
-    QVmqnicWire *n = vw_launch(extra);
     unsigned p;
 
     vw_attach(n);
@@ -84,6 +95,18 @@ QVmqnicWire *vw_start(const char *extra)
         vw_wr(n, A_VEC_IMS + 4 * p, UINT32_MAX);
     }
     return n;
+}
+
+/* A running vmqnic, receive and transmit on, every pool open */
+QVmqnicWire *vw_start(const char *extra)
+{
+    return vw_setup(vw_launch(extra));
+}
+
+/* The same on another backend: @netdev is a -netdev argument with id=hs0 */
+QVmqnicWire *vw_start_on(const char *netdev, const char *extra)
+{
+    return vw_setup(vw_launch_on(netdev, extra));
 }
 
 static const char *vw_migration_status(QTestState *qts)
@@ -136,7 +159,9 @@ QVmqnicWire *vw_migrate(QVmqnicWire *src, const char *extra)
 
 void vw_stop(QVmqnicWire *n)
 {
-    close(n->sock);
+    if (n->sock >= 0) {
+        close(n->sock);
+    }
     qpci_free_pc(n->bus);
     g_free(n->dev);
     alloc_destroy(&n->alloc);

@@ -25,7 +25,7 @@ typedef struct QVmqnicWire {
     QPCIDevice *dev;
     QPCIBar bar;
     QGuestAllocator alloc;
-    int sock;               /* the wire: our end of the socketpair */
+    int sock;               /* the wire: our end of the socketpair, or -1 */
     uint64_t rx_ring[VMQNIC_MAX_QUEUES];
     uint64_t tx_ring[VMQNIC_MAX_QUEUES];
     uint64_t rx_buf[VMQNIC_MAX_QUEUES];
@@ -47,6 +47,7 @@ void vw_wr(QVmqnicWire *n, uint64_t off, uint32_t val);
 uint64_t vw_qstat(QVmqnicWire *n, unsigned q, unsigned s);
 uint64_t vw_dstat(QVmqnicWire *n, unsigned s);
 QVmqnicWire *vw_start(const char *extra);
+QVmqnicWire *vw_start_on(const char *netdev, const char *extra);
 void vw_stop(QVmqnicWire *n);
 QVmqnicWire *vw_migrate(QVmqnicWire *src, const char *extra);
 void vw_queue_setup(QVmqnicWire *n, unsigned q, int dir, uint32_t len,
