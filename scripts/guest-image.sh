@@ -95,7 +95,9 @@ if [ -f "$TOP/guest/linux/Kbuild" ]; then
         exit 1
     fi
     mkdir -p "$OUT/driver"
-    cp -u "$TOP"/guest/linux/* "$OUT/driver/" 2>/dev/null || true
+    for f in "$TOP"/guest/linux/Kbuild "$TOP"/guest/linux/*.[ch]; do
+        cmp -s "$f" "$OUT/driver/${f##*/}" || cp "$f" "$OUT/driver/"
+    done
     make -s -C "$kdir" M="$OUT/driver" modules >&2
     ko=$OUT/driver/vmqnic.ko
 fi
