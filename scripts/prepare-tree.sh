@@ -42,7 +42,7 @@ else
 fi
 
 # Overlay: every tracked file below these folders is linked into QEMU.
-for dir in hw/net/vmqnic include/hw/net tests/qtest docs/specs \
+for dir in hw/net/vmqnic include/hw/net tests/qtest docs/specs qapi \
            docs/system/devices; do
     [ -d "$TOP/$dir" ] || continue
     (cd "$TOP" && find "$dir" -type f) | while read -r f; do

@@ -313,6 +313,41 @@ static unsigned pool_queue(VmqnicState *s, unsigned p, VmqnicRxInfo *info)
     return first + (entry & ((1u << qpp_log2) - 1));
 }
 
+/* Why pool @p takes the frame (for tracing) */
+static const char *pool_reason(VmqnicState *s, unsigned p, bool bcast,
+                               bool mcast, uint64_t exact)
+{
+    if (bcast) {
+        return "broadcast";
+    }
+    if (exact & BIT_ULL(p)) {
+        return "MAC filter";
+    }
+    if (mcast) {
+        return s->masks.allmulti & BIT_ULL(p) ? "all multicast"
+                                              : "multicast hash";
+    }
+    return s->masks.uc_promisc & BIT_ULL(p) ? "unicast promiscuous"
+                                            : "default pool";
+}
+
+/* Why no pool takes the frame (for tracing) */
+static const char *no_pool_reason(VmqnicState *s, uint64_t candidates,
+                                  uint64_t vlan_ok, int src_pool)
+{
+    if (!(s->ctrl & R_CTRL_RX_EN_MASK)) {
+        return "receive disabled (CTRL.RX_EN)";
+    }
+    if (!candidates) {
+        return src_pool >= 0 ? "no MAC filter match (switch)" :
+               "no pool for the address";
+    }
+    if (!vlan_ok) {
+        return "VLAN: no candidate pool accepts the tag (or no tag)";
+    }
+    return "candidate pools inactive or not receiving (POOL_CTRL.RX_EN)";
+}
+
 /*
  * Classify one frame and deliver it to every pool it is for.  @src_pool
  * is the transmitting pool for frames of the internal switch (it never
@@ -330,7 +365,7 @@ uint64_t vmqnic_rx_classify(VmqnicState *s, const uint8_t *buf, size_t size,
     uint16_t tci = tagged ? lduw_be_p(buf + ETH_HLEN) : 0;
     uint16_t vid = tci & VLAN_VID_MASK;
     bool untagged = !tagged || vid == 0;
-    uint64_t pools, exact;
+    uint64_t pools, exact, candidates, vlan_ok;
     VmqnicRxInfo info = { 0 };
     uint64_t delivered = 0;
     bool bcast = is_broadcast_ether_addr(da);
@@ -360,11 +395,13 @@ uint64_t vmqnic_rx_classify(VmqnicState *s, const uint8_t *buf, size_t size,
     }
 
     /* VLAN: untagged frames need ACCEPT_UNTAGGED, tagged ones membership */
+    candidates = pools;
     if (untagged) {
         pools &= m->untagged;
     } else if (s->vmdq_ctrl & R_VMDQ_CTRL_VLAN_FILTER_EN_MASK) {
         pools &= s->vid_pools[vid] | m->vlan_promisc;
     }
+    vlan_ok = pools;
     pools &= m->rx_en & active_pools(s);
     if (src_pool >= 0) {
         pools &= ~BIT_ULL(src_pool);
@@ -378,6 +415,8 @@ uint64_t vmqnic_rx_classify(VmqnicState *s, const uint8_t *buf, size_t size,
     }
     trace_vmqnic_rx_classify(size, src_pool, exact, pools);
     if (!pools) {
+        trace_vmqnic_rx_no_pool(size, no_pool_reason(s, candidates, vlan_ok,
+                                                     src_pool));
         if (src_pool < 0) {
             s->stats[VMQNIC_STAT_RX_FILTERED]++;
         }
@@ -397,6 +436,10 @@ uint64_t vmqnic_rx_classify(VmqnicState *s, const uint8_t *buf, size_t size,
         pools &= pools - 1;
         q = pool_queue(s, p, &pinfo);
         pinfo.pool = p;
+        trace_vmqnic_rx_steer(p, q, pool_reason(s, p, bcast, mcast, exact),
+                              pinfo.status & VMQNIC_RXD_STA_RSSV ? "RSS" :
+                              "first queue", pinfo.hash_type,
+                              pinfo.rss_hash);
         if (size > pool->maxframe) {
             vmqnic_qstat_add(s, q, VMQNIC_QSTAT_RX_ERRS, 1);
             trace_vmqnic_rx_too_big(p, size, pool->maxframe);

@@ -87,11 +87,15 @@ static void vmqnic_vector_fire(VmqnicState *s, unsigned v)
 static void vmqnic_vector_deliver(VmqnicState *s, unsigned v)
 {
     int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    int64_t next = s->vec_next[v];
 
-    if (now < s->vec_next[v]) {
-        if (!timer_pending(s->vec_timer[v].timer)) {
-            trace_vmqnic_irq_moderated(v, s->vec_next[v] - now);
-            timer_mod(s->vec_timer[v].timer, s->vec_next[v]);
+    if (VMQNIC_FAULT(s, irq_held, v, now, &next)) {
+        return;         /* suppressed: the vector stays pending */
+    }
+    if (now < next) {
+        if (timer_expire_time_ns(s->vec_timer[v].timer) != next) {
+            trace_vmqnic_irq_moderated(v, next - now);
+            timer_mod(s->vec_timer[v].timer, next);
         }
         return;
     }
@@ -112,6 +116,7 @@ static void vmqnic_vector_timer(void *opaque)
 void vmqnic_vector_signal(VmqnicState *s, unsigned v)
 {
     if (v < s->num_vectors) {
+        trace_vmqnic_irq_signal(v, !!(s->vec_ims[v / 32] & VEC_BIT(v)));
         s->vec_pending[v / 32] |= VEC_BIT(v);
     }
 }

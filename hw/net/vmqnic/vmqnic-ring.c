@@ -154,6 +154,7 @@ void vmqnic_queue_tail(VmqnicState *s, unsigned q, int dir, uint32_t val)
     VmqnicRing *r = &s->queues[q].ring[dir];
 
     r->regs[R_Q_TAIL] = val;
+    trace_vmqnic_queue_doorbell(q, dir, val, r->regs[R_Q_HEAD]);
     if (!ring_running(r)) {
         return;
     }
@@ -200,6 +201,8 @@ static void queue_completed(VmqnicState *s, unsigned q, int dir)
     uint32_t vec = s->queues[q].ring[dir].regs[R_Q_VEC];
 
     icr[q / 32] |= BIT(q % 32);
+    trace_vmqnic_queue_irq(q, dir, vec & R_Q_VEC_VALID_MASK ?
+                           FIELD_EX32(vec, Q_VEC, VECTOR) : -1);
     if (vec & R_Q_VEC_VALID_MASK) {
         vmqnic_vector_signal(s, FIELD_EX32(vec, Q_VEC, VECTOR));
     }
@@ -487,7 +490,8 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
 
         if (len == 0 || len > VMQNIC_MAX_FRAME) {
             code = VMQNIC_ERR_BAD_DESC;
-        } else if (!dma_memory_valid(pci_get_address_space(d), addr, len,
+        } else if (VMQNIC_FAULT(s, dma, q, VMQNIC_TX, false) ||
+                   !dma_memory_valid(pci_get_address_space(d), addr, len,
                                      DMA_DIRECTION_TO_DEVICE,
                                      MEMTXATTRS_UNSPECIFIED) ||
                    !net_tx_pkt_add_raw_fragment_pci(s->tx_pkt, d, addr,
@@ -568,6 +572,9 @@ static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned budget)
     VmqnicRing *r = &s->queues[q].ring[VMQNIC_TX];
     VmqnicTxDesc desc[VMQNIC_TX_MAX_DESC_PER_FRAME];
 
+    if (VMQNIC_FAULT(s, stalled, q, VMQNIC_TX)) {
+        return true;    /* doorbells are kept; nothing is fetched */
+    }
     while (ring_running(r) && tx_allowed(s, q)) {
         uint32_t head = r->regs[R_Q_HEAD];
         uint32_t avail = ring_avail(r);
@@ -581,7 +588,8 @@ static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned budget)
         if (!budget) {
             return false;
         }
-        if (!ring_read(s, r, head, desc, n)) {
+        if (VMQNIC_FAULT(s, dma, q, VMQNIC_TX, true) ||
+            !ring_read(s, r, head, desc, n)) {
             vmqnic_queue_error(s, q, VMQNIC_TX, VMQNIC_ERR_DMA,
                                "descriptor address", ring_desc_addr(r, head));
             return true;
@@ -687,10 +695,11 @@ static bool rx_write(VmqnicState *s, unsigned q, const uint8_t *buf,
     size_t done = 0;
     uint32_t i;
 
-    if (ring_avail(r) < n) {
+    if (ring_avail(r) < n || VMQNIC_FAULT(s, stalled, q, VMQNIC_RX)) {
         return false;
     }
-    if (!ring_read(s, r, head, desc, n)) {
+    if (VMQNIC_FAULT(s, dma, q, VMQNIC_RX, true) ||
+        !ring_read(s, r, head, desc, n)) {
         vmqnic_queue_error(s, q, VMQNIC_RX, VMQNIC_ERR_DMA,
                            "descriptor address", ring_desc_addr(r, head));
         return true;
@@ -703,7 +712,8 @@ static bool rx_write(VmqnicState *s, unsigned q, const uint8_t *buf,
             .status = cpu_to_le16(VMQNIC_RXD_STA_DD),
         };
 
-        if (pci_dma_write(d, le64_to_cpu(desc[i].addr), buf + done,
+        if (VMQNIC_FAULT(s, dma, q, VMQNIC_RX, false) ||
+            pci_dma_write(d, le64_to_cpu(desc[i].addr), buf + done,
                           chunk) != MEMTX_OK) {
             dma_ok = false;
         }

@@ -44,7 +44,8 @@ void vmqnic_guest_error(VmqnicState *s, unsigned code, uint32_t where,
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
 
-    trace_vmqnic_guest_error(code, msg);
+    trace_vmqnic_guest_error(code, FIELD_EX32(where, ERR_INFO, QUEUE),
+                             FIELD_EX32(where, ERR_INFO, TX), msg);
     qemu_log_mask(LOG_GUEST_ERROR, "vmqnic: %s\n", msg);
     s->stats[VMQNIC_STAT_GUEST_ERRS]++;
     if (code != VMQNIC_ERR_NONE) {
@@ -56,7 +57,7 @@ void vmqnic_guest_error(VmqnicState *s, unsigned code, uint32_t where,
 
 bool vmqnic_link_up(VmqnicState *s)
 {
-    return !qemu_get_queue(s->nic)->link_down;
+    return !qemu_get_queue(s->nic)->link_down && !s->faults.link_down;
 }
 
 /*
@@ -70,6 +71,7 @@ void vmqnic_soft_reset(VmqnicState *s)
 
     trace_vmqnic_reset();
 
+    vmqnic_faults_reset(s);
     vmqnic_rings_reset(s);
     s->ctrl = 0;
     s->scratch = 0;
@@ -168,6 +170,12 @@ static ssize_t vmqnic_receive(NetClientState *nc, const uint8_t *buf,
         if (!buf) {
             s->stats[VMQNIC_STAT_RX_FRAMES]++;
             s->stats[VMQNIC_STAT_RX_DROPS]++;
+            return wire_size;
+        }
+    }
+    if (unlikely(s->faults.active)) {
+        buf = vmqnic_fault_rx(s, buf, size);
+        if (!buf) {
             return wire_size;
         }
     }
@@ -327,6 +335,7 @@ static void vmqnic_realize(PCIDevice *d, Error **errp)
     vmqnic_irq_init(s);
     vmqnic_rings_init(s);
     vmqnic_filter_init(s);
+    vmqnic_debug_init(s);
 
     qemu_macaddr_default_if_unset(&s->conf.macaddr);
     s->nic = qemu_new_nic(&net_vmqnic_info, &s->conf,
@@ -352,6 +361,7 @@ static void vmqnic_exit(PCIDevice *d)
     g_free(s->rx_csum_buf);
     vmqnic_rings_exit(s);
     vmqnic_filter_exit(s);
+    vmqnic_debug_exit(s);
     vmqnic_irq_exit(s);
     msix_unuse_all_vectors(d);
     msix_uninit_exclusive_bar(d);

@@ -12,6 +12,7 @@
 #include "hw/pci/pci_device.h"
 #include "net/net.h"
 #include "hw/net/vmqnic_regs.h"
+#include "vmqnic-debug.h"
 #include "qemu/queue.h"
 #include "qom/object.h"
 
@@ -159,6 +160,9 @@ struct VmqnicState {
     uint32_t tx_pending[VMQNIC_QUEUE_WORDS];
     QSIMPLEQ_HEAD(, VmqnicHeldFrame) rx_backlog[VMQNIC_MAX_QUEUES];
     uint32_t rx_backlog_len[VMQNIC_MAX_QUEUES];
+
+    /* Injected faults (vmqnic-debug.c) */
+    VmqnicFaults faults;
 };
 
 /* ERR_INFO location of an error that belongs to no queue */
@@ -220,6 +224,24 @@ uint64_t vmqnic_rx_classify(VmqnicState *s, const uint8_t *buf, size_t size,
                             int src_pool);
 bool vmqnic_tx_spoofed(VmqnicState *s, unsigned pool, const uint8_t *l2,
                        size_t len, int desc_tci);
+
+/*
+ * vmqnic-debug.c: fault injection.  Call the hooks only while
+ * s->faults.active is set.
+ */
+void vmqnic_debug_init(VmqnicState *s);
+void vmqnic_debug_exit(VmqnicState *s);
+void vmqnic_faults_reset(VmqnicState *s);
+bool vmqnic_fault_dma(VmqnicState *s, unsigned q, int dir, bool desc);
+bool vmqnic_fault_stalled(VmqnicState *s, unsigned q, int dir);
+const uint8_t *vmqnic_fault_rx(VmqnicState *s, const uint8_t *buf,
+                               size_t size);
+bool vmqnic_fault_irq_held(VmqnicState *s, unsigned v, int64_t now,
+                           int64_t *next);
+
+/* Call fault hook vmqnic_fault_<hook>(@s, ...) if a fault is set */
+#define VMQNIC_FAULT(s, hook, ...) \
+    (unlikely((s)->faults.active) && vmqnic_fault_##hook(s, __VA_ARGS__))
 
 /* vmqnic-irq.c */
 void vmqnic_irq_init(VmqnicState *s);
