@@ -21,14 +21,7 @@ SRC=$("$TOP/scripts/fetch-qemu.sh")
 "$TOP/scripts/prepare-tree.sh" "$SRC"
 
 FIRMWARE=/usr/share/qemu:/usr/share/seabios:/usr/lib/ipxe/qemu
-CONFIG_ARGS="--target-list=x86_64-softmmu --enable-werror
-    --python=/usr/bin/python3 --firmwarepath=$FIRMWARE
-    --disable-docs --disable-tools --disable-guest-agent --disable-gtk
-    --disable-sdl --disable-vnc --disable-opengl --disable-spice
-    --disable-xen --disable-curses --disable-vhost-user --disable-gio
-    --disable-dbus-display --disable-libudev --disable-capstone
-    --enable-slirp --enable-fdt=system --disable-install-blobs"
-CONFIG_ARGS=$(echo $CONFIG_ARGS)
+CONFIG_ARGS=$("$TOP/scripts/qemu-config-args.sh")
 STAMP=$OUT/.vmqnic-configure
 
 if [ ! -f "$OUT/build.ninja" ] ||

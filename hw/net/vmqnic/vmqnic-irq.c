@@ -53,6 +53,28 @@ void vmqnic_intx_update(VmqnicState *s)
     pci_set_irq(d, level);
 }
 
+/* Is vector @v's message a write into the device's own BARs? */
+static bool vmqnic_msg_to_self(VmqnicState *s, unsigned v, uint32_t mode)
+{
+    PCIDevice *d = PCI_DEVICE(s);
+    MSIMessage msg;
+
+    if (mode == VMQNIC_INT_MODE_MSIX && !msix_is_masked(d, v)) {
+        msg = msix_get_message(d, v);
+    } else if (mode == VMQNIC_INT_MODE_MSI) {
+        msg = msi_get_message(d, 0);
+    } else {
+        return false;
+    }
+    if (!vmqnic_own_bar(s, msg.address, 4)) {
+        return false;
+    }
+    vmqnic_guest_error(s, VMQNIC_ERR_NONE, VMQNIC_NO_QUEUE,
+                       "vector %u: message address 0x%" PRIx64 " is in the "
+                       "device's own BAR, not sent", v, msg.address);
+    return true;
+}
+
 static void vmqnic_vector_fire(VmqnicState *s, unsigned v)
 {
     PCIDevice *d = PCI_DEVICE(s);
@@ -67,6 +89,9 @@ static void vmqnic_vector_fire(VmqnicState *s, unsigned v)
                      (int64_t)interval * SCALE_US;
     s->stats[VMQNIC_STAT_IRQS]++;
     trace_vmqnic_irq_vector(v, mode);
+    if (vmqnic_msg_to_self(s, v, mode)) {
+        return;
+    }
 
     switch (mode) {
     case VMQNIC_INT_MODE_MSIX:

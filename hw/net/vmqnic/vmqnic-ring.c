@@ -10,6 +10,7 @@
 #include "qemu/bitops.h"
 #include "hw/pci/pci_device.h"
 #include "system/dma.h"
+#include "system/runstate.h"
 #include "net/eth.h"
 #include "hw/net/net_tx_pkt.h"
 #include "qemu/iov.h"
@@ -490,6 +491,8 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
 
         if (len == 0 || len > VMQNIC_MAX_FRAME) {
             code = VMQNIC_ERR_BAD_DESC;
+        } else if (vmqnic_own_bar(s, addr, len)) {
+            code = VMQNIC_ERR_DMA;      /* no DMA from the device itself */
         } else if (VMQNIC_FAULT(s, dma, q, VMQNIC_TX, false) ||
                    !dma_memory_valid(pci_get_address_space(d), addr, len,
                                      DMA_DIRECTION_TO_DEVICE,
@@ -642,6 +645,10 @@ static void vmqnic_tx_bh(void *opaque)
     bool more = false;
     unsigned w;
 
+    /* Nothing moves while the VM is stopped: its state may be saved */
+    if (!runstate_is_running()) {
+        return;
+    }
     for (w = 0; w < VMQNIC_QUEUE_WORDS; w++) {
         uint32_t pending = s->tx_pending[w];
 

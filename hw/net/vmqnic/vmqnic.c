@@ -26,6 +26,7 @@
 #include "net/checksum.h"
 #include "net/eth.h"
 #include "standard-headers/linux/virtio_net.h"
+#include "system/runstate.h"
 #include "system/system.h"
 #include "vmqnic.h"
 #include "trace.h"
@@ -58,6 +59,46 @@ void vmqnic_guest_error(VmqnicState *s, unsigned code, uint32_t where,
 bool vmqnic_link_up(VmqnicState *s)
 {
     return !qemu_get_queue(s->nic)->link_down && !s->faults.link_down;
+}
+
+/*
+ * Does the bus address range [@addr, @addr + @len) hit one of the
+ * function's own memory BARs?  DMA there would be a register access from
+ * inside the device; QEMU's re-entrancy guard blocks most of it, and the
+ * device refuses the rest itself (TX buffers, interrupt messages).
+ */
+bool vmqnic_own_bar(VmqnicState *s, uint64_t addr, uint64_t len)
+{
+    PCIDevice *d = PCI_DEVICE(s);
+    int i;
+
+    for (i = 0; i < PCI_ROM_SLOT; i++) {
+        uint64_t base = pci_get_bar_addr(d, i);
+        uint64_t size = d->io_regions[i].size;
+
+        if (!size || base == PCI_BAR_UNMAPPED ||
+            (d->io_regions[i].type & PCI_BASE_ADDRESS_SPACE_IO)) {
+            continue;
+        }
+        if (addr <= base + size - 1 && base <= addr + (len - 1)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * The device does no work while the VM is stopped (the final stage of a
+ * migration saves its state then): TX work pending then resumes here.
+ */
+static void vmqnic_vm_state_change(void *opaque, bool running,
+                                   RunState state)
+{
+    VmqnicState *s = opaque;
+
+    if (running) {
+        vmqnic_tx_kick_all(s);
+    }
 }
 
 /*
@@ -342,6 +383,7 @@ static void vmqnic_realize(PCIDevice *d, Error **errp)
                           object_get_typename(OBJECT(s)), dev->id,
                           &dev->mem_reentrancy_guard, s);
     qemu_format_nic_info_str(qemu_get_queue(s->nic), s->conf.macaddr.a);
+    s->vm_state = qemu_add_vm_change_state_handler(vmqnic_vm_state_change, s);
     vmqnic_init_vnet(s);
 
     vmqnic_soft_reset(s);
@@ -357,6 +399,7 @@ static void vmqnic_exit(PCIDevice *d)
 {
     VmqnicState *s = VMQNIC(d);
 
+    qemu_del_vm_change_state_handler(s->vm_state);
     qemu_del_nic(s->nic);
     g_free(s->rx_csum_buf);
     vmqnic_rings_exit(s);
@@ -383,15 +426,33 @@ static bool vmqnic_vector_ok(VmqnicState *s, uint32_t reg)
     return FIELD_EX32(reg, Q_VEC, VECTOR) < s->num_vectors;
 }
 
+/* No bit for a vector the device does not have */
+static bool vmqnic_vec_bitmap_ok(VmqnicState *s, const uint32_t *map)
+{
+    unsigned w;
+
+    for (w = 0; w < VMQNIC_VEC_WORDS; w++) {
+        unsigned first = w * 32;
+        uint32_t valid = first >= s->num_vectors ? 0 :
+                         MAKE_64BIT_MASK(0, MIN(s->num_vectors - first, 32));
+
+        if (map[w] & ~valid) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* A running ring must have what enabling it checked */
 static bool vmqnic_ring_ok(const VmqnicRing *r, int dir)
 {
     uint32_t len = r->regs[R_Q_LEN];
 
+    /* Q_CTRL.ENABLE locks the geometry: it must agree with the state */
     if (!(r->regs[R_Q_STATUS] & R_Q_STATUS_ENABLED_MASK)) {
-        return true;
+        return !(r->regs[R_Q_CTRL] & R_Q_CTRL_ENABLE_MASK);
     }
-    return is_power_of_2(len) && len >= BIT(VMQNIC_RING_MIN_LOG2) &&
+    return (r->regs[R_Q_CTRL] & R_Q_CTRL_ENABLE_MASK) && is_power_of_2(len) && len >= BIT(VMQNIC_RING_MIN_LOG2) &&
            len <= BIT(VMQNIC_RING_MAX_LOG2) && r->regs[R_Q_HEAD] < len &&
            r->regs[R_Q_TAIL] < len &&
            !(r->regs[R_Q_BASE_LO] & (VMQNIC_DESC_ALIGN - 1)) &&
@@ -408,8 +469,17 @@ static int vmqnic_post_load(void *opaque, int version_id)
     if (!vmqnic_vector_ok(s, s->misc_vec) ||
         (1u << FIELD_EX32(s->vmdq_ctrl, VMDQ_CTRL, QPP_LOG2)) >
             s->num_queues ||
-        FIELD_EX32(s->vmdq_ctrl, VMDQ_CTRL, DEF_POOL) >= s->num_pools) {
+        FIELD_EX32(s->vmdq_ctrl, VMDQ_CTRL, DEF_POOL) >= s->num_pools ||
+        !vmqnic_vec_bitmap_ok(s, s->vec_ims) ||
+        !vmqnic_vec_bitmap_ok(s, s->vec_icr) ||
+        !vmqnic_vec_bitmap_ok(s, s->vec_pending)) {
         return -EINVAL;
+    }
+    for (q = 0; q < s->num_pools; q++) {
+        if (s->pools[q].maxframe < VMQNIC_MIN_FRAME ||
+            s->pools[q].maxframe > VMQNIC_MAX_FRAME) {
+            return -EINVAL;
+        }
     }
     for (q = 0; q < s->num_queues; q++) {
         for (dir = 0; dir < 2; dir++) {

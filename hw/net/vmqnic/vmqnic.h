@@ -155,6 +155,7 @@ struct VmqnicState {
     bool has_vnet;              /* backend takes a virtio-net header */
     uint8_t *rx_csum_buf;       /* has_vnet: frames whose checksum we finish */
     QEMUBH *tx_bh;
+    VMChangeStateEntry *vm_state;   /* resumes TX when the VM runs again */
     struct NetTxPkt *tx_pkt;
     uint8_t *tx_scratch;
     uint32_t tx_pending[VMQNIC_QUEUE_WORDS];
@@ -191,6 +192,7 @@ void G_GNUC_PRINTF(4, 5) vmqnic_guest_error(VmqnicState *s, unsigned code,
                                             uint32_t where,
                                             const char *fmt, ...);
 bool vmqnic_link_up(VmqnicState *s);
+bool vmqnic_own_bar(VmqnicState *s, uint64_t addr, uint64_t len);
 
 /* vmqnic-regs.c */
 extern const MemoryRegionOps vmqnic_mmio_ops;

@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# build-fuzz.sh [STAMP]
+#
+# Build QEMU with clang, libFuzzer, AddressSanitizer and
+# UndefinedBehaviorSanitizer in $VMQNIC_BUILD/qemu-fuzz: the generic
+# fuzzer (qemu-fuzz-x86_64 --fuzz-target=generic-fuzz-vmqnic), and a
+# sanitized qemu-system-x86_64 with the vmqnic qtests for
+# `make check-sanitizers`.  Same source tree and configure arguments as
+# build-qemu.sh, plus the sanitizers.  STAMP, when given, is touched on
+# success.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+export VMQNIC_BUILD=${VMQNIC_BUILD:-$TOP/build}
+OUT=$VMQNIC_BUILD/qemu-fuzz
+CLANG=${CLANG:-clang-14}
+CLANGXX=${CLANGXX:-clang++-14}
+
+mkdir -p "$VMQNIC_BUILD"
+# The source tree is shared with build-qemu.sh: prepare it under its lock.
+(
+    flock 9
+    SRC=$("$TOP/scripts/fetch-qemu.sh")
+    "$TOP/scripts/prepare-tree.sh" "$SRC"
+    echo "$SRC" > "$VMQNIC_BUILD/.fuzz-src"
+) 9>"$VMQNIC_BUILD/.lock"
+SRC=$(cat "$VMQNIC_BUILD/.fuzz-src")
+
+# One fuzz build at a time.
+exec 8>"$VMQNIC_BUILD/.fuzz-lock"
+flock 8
+
+CONFIG_ARGS="$("$TOP/scripts/qemu-config-args.sh") --cc=$CLANG --cxx=$CLANGXX
+    --enable-fuzzing --enable-asan --enable-ubsan"
+CONFIG_ARGS=$(echo $CONFIG_ARGS)
+STAMP=$OUT/.vmqnic-configure
+
+if [ ! -f "$OUT/build.ninja" ] ||
+   [ "$(cat "$STAMP" 2>/dev/null)" != "$SRC $CONFIG_ARGS" ]; then
+    echo "build-fuzz: configuring $SRC in $OUT" >&2
+    rm -rf "$OUT"
+    mkdir -p "$OUT"
+    (cd "$OUT" && "$SRC/configure" $CONFIG_ARGS >configure.log 2>&1) || {
+        tail -n 40 "$OUT/configure.log" >&2
+        exit 1
+    }
+    echo "$SRC $CONFIG_ARGS" > "$STAMP"
+fi
+
+QTESTS=$(sed 's|^|tests/qtest/|' "$TOP/tests/qtest/vmqnic-qtests.list")
+ninja -C "$OUT" qemu-fuzz-x86_64 qemu-system-x86_64 tests/qtest/qos-test \
+    $QTESTS
+
+# Firmware for the sanitized qemu-system-x86_64, as in build-qemu.sh.
+FIRMWARE=/usr/share/qemu:/usr/share/seabios:/usr/lib/ipxe/qemu
+for dir in ${FIRMWARE//:/ }; do
+    if [ ! -e "$OUT/qemu-bundle$dir" ]; then
+        mkdir -p "$(dirname "$OUT/qemu-bundle$dir")"
+        ln -sfn "$dir" "$OUT/qemu-bundle$dir"
+    fi
+done
+
+if [ -n "${1:-}" ]; then
+    touch "$1"
+fi
