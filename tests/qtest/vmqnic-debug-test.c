@@ -455,6 +455,13 @@ static void test_hmp(void)
     g_assert_nonnull(strstr(out, "  fault queue-stall: tx queue 3\n"));
     g_assert_null(strstr(out, "  queue 2 "));   /* idle queues are left out */
     g_assert_nonnull(strstr(out, "  pool 0: queues 0-1,"));
+    /* the vectors of the queues shown, and the misc vector */
+    g_assert_nonnull(strstr(out, "  vector 1: enabled, itr 0 us, rx 0, "
+                            "tx 0\n"));
+    g_assert_nonnull(strstr(out, "  vector 4: enabled, itr 0 us, rx 3, "
+                            "tx 3\n"));
+    g_assert_nonnull(strstr(out, "  vector 0: enabled, itr 0 us, misc\n"));
+    g_assert_null(strstr(out, "  vector 2:"));
     g_assert_nonnull(strstr(out, "  mac filter 0: 52:54:00:12:34:56 any -> "
                             "pools 0\n"));
 

@@ -13,6 +13,7 @@
 
 #include "qemu/osdep.h"
 #include "qemu/bitops.h"
+#include "qemu/bitmap.h"
 #include "qemu/cutils.h"
 #include "qapi/error.h"
 #include "qapi/qapi-commands-vmqnic.h"
@@ -981,6 +982,16 @@ static bool queue_idle(const VmqnicQueueInfo *q)
              c->tx_drops | c->tx_errs);
 }
 
+static bool maps_shown(const uint16List *l, const unsigned long *shown)
+{
+    for (; l; l = l->next) {
+        if (test_bit(l->value, shown)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void hmp_fault(Monitor *mon, const VmqnicFault *f)
 {
     monitor_printf(mon, "  fault %s:", VmqnicFaultType_str(f->fault));
@@ -1021,6 +1032,12 @@ static void hmp_fault(Monitor *mon, const VmqnicFault *f)
     monitor_printf(mon, "\n");
 }
 
+/*
+ * The parts of x-query-vmqnic that are in use: pools with something
+ * enabled, valid filter entries, queues that are enabled, stopped on an
+ * error, stalled or counted traffic, the vectors that serve them (or are
+ * pending), the counters and the faults.
+ */
 void hmp_info_vmqnic(Monitor *mon, const QDict *qdict)
 {
     const char *id = qdict_get_try_str(qdict, "id");
@@ -1033,6 +1050,7 @@ void hmp_info_vmqnic(Monitor *mon, const QDict *qdict)
     const VmqnicQueueInfoList *q;
     const VmqnicVectorInfoList *v;
     const VmqnicFaultList *fl;
+    DECLARE_BITMAP(shown, VMQNIC_MAX_QUEUES) = { 0 };
     Error *err = NULL;
 
     info = qmp_x_query_vmqnic(id, &err);
@@ -1057,9 +1075,12 @@ void hmp_info_vmqnic(Monitor *mon, const QDict *qdict)
     for (cause = info->misc->pending; cause; cause = cause->next) {
         monitor_printf(mon, " %s", VmqnicMiscCause_str(cause->value));
     }
-    monitor_printf(mon, ", enabled");
+    monitor_printf(mon, "%s, enabled", info->misc->pending ? "" : " none");
     for (cause = info->misc->enabled; cause; cause = cause->next) {
         monitor_printf(mon, " %s", VmqnicMiscCause_str(cause->value));
+    }
+    if (!info->misc->enabled) {
+        monitor_printf(mon, " none");
     }
     if (info->misc->has_vector) {
         monitor_printf(mon, ", vector %u", info->misc->vector);
@@ -1076,8 +1097,8 @@ void hmp_info_vmqnic(Monitor *mon, const QDict *qdict)
         const VmqnicPoolInfo *pi = p->value;
         const VmqnicPoolFlagList *fg;
 
-        if (!pi->active) {
-            continue;
+        if (!pi->active || !pi->flags) {
+            continue;           /* no queues, or nothing enabled */
         }
         monitor_printf(mon, "  pool %u: queues %u-%u, max frame %u,", pi->pool,
                        pi->first_queue, pi->first_queue + pi->queue_count - 1,
@@ -1125,6 +1146,7 @@ void hmp_info_vmqnic(Monitor *mon, const QDict *qdict)
         if (queue_idle(q->value)) {
             continue;
         }
+        set_bit(q->value->queue, shown);
         monitor_printf(mon, "  queue %u", q->value->queue);
         if (q->value->has_pool) {
             monitor_printf(mon, " (pool %u)", q->value->pool);
@@ -1138,8 +1160,10 @@ void hmp_info_vmqnic(Monitor *mon, const QDict *qdict)
     for (v = info->vectors; v; v = v->next) {
         const VmqnicVectorInfo *vi = v->value;
 
-        if (!vi->enabled && !vi->pending && !vi->asserted) {
-            continue;
+        if (!vi->pending && !vi->asserted && !vi->misc &&
+            !maps_shown(vi->rx_queues, shown) &&
+            !maps_shown(vi->tx_queues, shown)) {
+            continue;           /* serves no queue shown above */
         }
         monitor_printf(mon, "  vector %u: %s%s%s%s, itr %u us%s",
                        vi->vector, vi->enabled ? "enabled" : "disabled",
