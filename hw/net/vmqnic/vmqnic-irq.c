@@ -27,7 +27,7 @@
 
 uint32_t vmqnic_int_mode(VmqnicState *s)
 {
-    PCIDevice *d = PCI_DEVICE(s);
+    PCIDevice *d = &s->parent_obj;
 
     if (msix_enabled(d)) {
         return VMQNIC_INT_MODE_MSIX;
@@ -77,7 +77,7 @@ static bool vmqnic_msg_to_self(VmqnicState *s, unsigned v, uint32_t mode)
 
 static void vmqnic_vector_fire(VmqnicState *s, unsigned v)
 {
-    PCIDevice *d = PCI_DEVICE(s);
+    PCIDevice *d = &s->parent_obj;
     uint32_t mode = vmqnic_int_mode(s);
     uint32_t interval = FIELD_EX32(s->vec_itr[v], VEC_ITR, INTERVAL);
 
@@ -85,8 +85,9 @@ static void vmqnic_vector_fire(VmqnicState *s, unsigned v)
     if (s->vec_itr[v] & R_VEC_ITR_AUTOMASK_MASK) {
         s->vec_ims[v / 32] &= ~VEC_BIT(v);
     }
-    s->vec_next[v] = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
-                     (int64_t)interval * SCALE_US;
+    /* 0: no interval to wait for, the next signal fires at once */
+    s->vec_next[v] = interval ? qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
+                                (int64_t)interval * SCALE_US : 0;
     s->stats[VMQNIC_STAT_IRQS]++;
     trace_vmqnic_irq_vector(v, mode);
     if (vmqnic_msg_to_self(s, v, mode)) {
@@ -111,8 +112,9 @@ static void vmqnic_vector_fire(VmqnicState *s, unsigned v)
 /* Fire vector @v now, or arm its timer when moderation says wait */
 static void vmqnic_vector_deliver(VmqnicState *s, unsigned v)
 {
-    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
     int64_t next = s->vec_next[v];
+    int64_t now = next || s->faults.active ?
+                  qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) : 0;
 
     if (VMQNIC_FAULT(s, irq_held, v, now, &next)) {
         return;         /* suppressed: the vector stays pending */

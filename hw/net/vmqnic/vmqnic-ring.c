@@ -57,6 +57,31 @@ static dma_addr_t ring_desc_addr(const VmqnicRing *r, uint32_t index)
     return ring_base(r) + (dma_addr_t)index * VMQNIC_DESC_SIZE;
 }
 
+/*
+ * Descriptors read ahead from one ring, as hardware prefetches them: the
+ * ones at ring indexes [first, first + count), from desc[pos] on.  They
+ * are the device's (between head and tail) until it consumes them, so
+ * they stay valid until the queue stops.
+ */
+#define VMQNIC_PREFETCH             VMQNIC_TX_MAX_DESC_PER_FRAME
+
+struct VmqnicDescCache {
+    int q;                  /* the TX cache: whose descriptors; RX: unused */
+    uint32_t first;
+    uint32_t count;
+    uint32_t pos;
+    uint64_t desc[VMQNIC_PREFETCH][VMQNIC_DESC_SIZE / 8];
+};
+
+static void desc_cache_drop(VmqnicState *s, unsigned q, int dir)
+{
+    if (dir == VMQNIC_RX) {
+        s->rx_cache[q].count = 0;
+    } else if (s->tx_cache->q == q) {
+        s->tx_cache->count = 0;
+    }
+}
+
 static void rx_backlog_drop(VmqnicState *s, unsigned q)
 {
     VmqnicHeldFrame *f;
@@ -75,6 +100,7 @@ static void queue_stop(VmqnicState *s, unsigned q, int dir, uint32_t status)
 
     r->regs[R_Q_CTRL] &= ~R_Q_CTRL_ENABLE_MASK;
     r->regs[R_Q_STATUS] = status;
+    desc_cache_drop(s, q, dir);
     if (dir == VMQNIC_RX) {
         rx_backlog_drop(s, q);
     } else {
@@ -180,7 +206,7 @@ void vmqnic_queue_tail(VmqnicState *s, unsigned q, int dir, uint32_t val)
 static bool ring_read(VmqnicState *s, VmqnicRing *r, uint32_t index,
                       void *buf, uint32_t n)
 {
-    PCIDevice *d = PCI_DEVICE(s);
+    PCIDevice *d = &s->parent_obj;
     uint32_t first = MIN(n, r->regs[R_Q_LEN] - index);
 
     if (pci_dma_read(d, ring_desc_addr(r, index), buf,
@@ -194,6 +220,39 @@ static bool ring_read(VmqnicState *s, VmqnicRing *r, uint32_t index,
         return false;
     }
     return true;
+}
+
+/*
+ * The descriptors from @head on, at least @want of them (@want <= @avail,
+ * the ring's available count), in *@n how many; NULL when the ring cannot
+ * be read.  One DMA read fetches up to VMQNIC_PREFETCH.
+ */
+static const void *ring_fetch(VmqnicState *s, VmqnicRing *r,
+                              VmqnicDescCache *c, uint32_t head,
+                              uint32_t avail, uint32_t want, uint32_t *n)
+{
+    if (!c->count || c->first != head || MIN(c->count, avail) < want) {
+        uint32_t cnt = MIN(avail, VMQNIC_PREFETCH);
+
+        c->count = 0;
+        if (!ring_read(s, r, head, c->desc, cnt)) {
+            return NULL;
+        }
+        c->first = head;
+        c->count = cnt;
+        c->pos = 0;
+    }
+    *n = MIN(c->count, avail);
+    return c->desc[c->pos];
+}
+
+/* The device is done with @n descriptors from the cache's first one */
+static void ring_consume(const VmqnicRing *r, VmqnicDescCache *c, uint32_t n)
+{
+    n = MIN(n, c->count);
+    c->first = (c->first + n) & (r->regs[R_Q_LEN] - 1);
+    c->count -= n;
+    c->pos += n;
 }
 
 static void queue_completed(VmqnicState *s, unsigned q, int dir)
@@ -468,18 +527,43 @@ static unsigned tx_offloads(VmqnicState *s, unsigned pool,
 }
 
 /*
+ * Gather @len bytes at @addr into tx_scratch at @off; false when there is
+ * no memory there.  A frame too big for tx_scratch is never sent: only
+ * check its memory.
+ */
+static bool tx_gather(VmqnicState *s, dma_addr_t addr, uint16_t len,
+                      size_t off)
+{
+    PCIDevice *d = &s->parent_obj;
+
+    if (off + len > VMQNIC_TX_SCRATCH) {
+        return dma_memory_valid(pci_get_address_space(d), addr, len,
+                                DMA_DIRECTION_TO_DEVICE,
+                                MEMTXATTRS_UNSPECIFIED);
+    }
+    return pci_dma_read(d, addr, s->tx_scratch + off, len) == MEMTX_OK;
+}
+
+/*
  * Send one frame of @n descriptors.  Returns an error code for the
  * write-back, VMQNIC_ERR_NONE when the frame was sent or dropped for a
  * reason that is not the driver's (link down).
+ *
+ * A plain frame (no offload asked, no port VLAN to insert) goes out as
+ * the guest wrote it: it is gathered straight into tx_scratch, without
+ * net_tx_pkt, with the same checks and results.
  */
 static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
                          unsigned n)
 {
-    PCIDevice *d = PCI_DEVICE(s);
+    PCIDevice *d = &s->parent_obj;
     unsigned pool = q >> FIELD_EX32(s->vmdq_ctrl, VMDQ_CTRL, QPP_LOG2);
     unsigned code = VMQNIC_ERR_NONE;
     uint8_t hdr[ETH_HLEN + 4 + 20];     /* L2 and an IPv4 header */
+    const uint8_t *l2 = hdr;
     size_t hdr_len = 0;
+    bool plain = !(desc[0].cmd & VMQNIC_TXD_CMD_OFFLOADS) &&
+                 !(s->pools[pool].defvlan & R_POOL_DEFVLAN_INSERT_MASK);
     bool raw = false;
     size_t total = 0;
     unsigned i;
@@ -494,11 +578,12 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
         } else if (vmqnic_own_bar(s, addr, len)) {
             code = VMQNIC_ERR_DMA;      /* no DMA from the device itself */
         } else if (VMQNIC_FAULT(s, dma, q, VMQNIC_TX, false) ||
-                   !dma_memory_valid(pci_get_address_space(d), addr, len,
-                                     DMA_DIRECTION_TO_DEVICE,
-                                     MEMTXATTRS_UNSPECIFIED) ||
-                   !net_tx_pkt_add_raw_fragment_pci(s->tx_pkt, d, addr,
-                                                    len)) {
+                   (plain ? !tx_gather(s, addr, len, total) :
+                    !dma_memory_valid(pci_get_address_space(d), addr, len,
+                                      DMA_DIRECTION_TO_DEVICE,
+                                      MEMTXATTRS_UNSPECIFIED) ||
+                    !net_tx_pkt_add_raw_fragment_pci(s->tx_pkt, d, addr,
+                                                     len))) {
             /* No memory there: the bus would have aborted the read. */
             code = VMQNIC_ERR_DMA;
         }
@@ -509,7 +594,7 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
                                                    : s->pools[pool].maxframe)) {
         code = VMQNIC_ERR_TOO_BIG;
     }
-    if (code == VMQNIC_ERR_NONE && !net_tx_pkt_parse(s->tx_pkt)) {
+    if (code == VMQNIC_ERR_NONE && !plain && !net_tx_pkt_parse(s->tx_pkt)) {
         /*
          * Headers too short to parse: fine for a plain frame, which goes
          * out as it is, but no offload can work on it.
@@ -521,7 +606,10 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
             raw = true;
         }
     }
-    if (code == VMQNIC_ERR_NONE) {
+    if (code == VMQNIC_ERR_NONE && plain) {
+        l2 = s->tx_scratch;
+        hdr_len = total;
+    } else if (code == VMQNIC_ERR_NONE) {
         hdr_len = tx_peek(s, desc, n, hdr, sizeof(hdr));
         if (!raw) {
             code = tx_offloads(s, pool, &desc[0], hdr, hdr_len, total);
@@ -529,7 +617,7 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
     }
 
     if (code == VMQNIC_ERR_NONE &&
-        vmqnic_tx_spoofed(s, pool, hdr, hdr_len,
+        vmqnic_tx_spoofed(s, pool, l2, hdr_len,
                           (desc[0].cmd & VMQNIC_TXD_CMD_VLE) ?
                           le16_to_cpu(desc[0].vlan) : -1)) {
         vmqnic_qstat_add(s, q, VMQNIC_QSTAT_TX_DROPS, 1);
@@ -547,7 +635,9 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
         };
 
         trace_vmqnic_tx_frame(q, n, total);
-        if (raw) {
+        if (plain) {
+            tx_deliver(&tx, total);
+        } else if (raw) {
             if (tx_peek(s, desc, n, s->tx_scratch, total) == total) {
                 tx_deliver(&tx, total);
             } else {
@@ -565,7 +655,9 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
             vmqnic_qstat_add(s, q, VMQNIC_QSTAT_TX_BYTES, total);
         }
     }
-    net_tx_pkt_reset(s->tx_pkt, net_tx_pkt_unmap_frag_pci, d);
+    if (!plain) {
+        net_tx_pkt_reset(s->tx_pkt, net_tx_pkt_unmap_frag_pci, d);
+    }
     return code;
 }
 
@@ -573,17 +665,23 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
 static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned budget)
 {
     VmqnicRing *r = &s->queues[q].ring[VMQNIC_TX];
-    VmqnicTxDesc desc[VMQNIC_TX_MAX_DESC_PER_FRAME];
+    VmqnicDescCache *c = s->tx_cache;
 
     if (VMQNIC_FAULT(s, stalled, q, VMQNIC_TX)) {
         return true;    /* doorbells are kept; nothing is fetched */
+    }
+    if (c->q != q) {
+        c->q = q;
+        c->count = 0;
     }
     while (ring_running(r) && tx_allowed(s, q)) {
         uint32_t head = r->regs[R_Q_HEAD];
         uint32_t avail = ring_avail(r);
         uint32_t n = MIN(avail, VMQNIC_TX_MAX_DESC_PER_FRAME);
+        const VmqnicTxDesc *desc;
         bool wrote_back = false;
         unsigned code, eop;
+        uint32_t want, got;
 
         if (!n) {
             return true;
@@ -591,14 +689,22 @@ static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned budget)
         if (!budget) {
             return false;
         }
-        if (VMQNIC_FAULT(s, dma, q, VMQNIC_TX, true) ||
-            !ring_read(s, r, head, desc, n)) {
-            vmqnic_queue_error(s, q, VMQNIC_TX, VMQNIC_ERR_DMA,
-                               "descriptor address", ring_desc_addr(r, head));
-            return true;
-        }
-        for (eop = 0; eop < n; eop++) {
-            if (desc[eop].cmd & VMQNIC_TXD_CMD_EOP) {
+        /* What was read ahead, or all n when the EOP is not among them */
+        for (want = 1;; want = n) {
+            desc = VMQNIC_FAULT(s, dma, q, VMQNIC_TX, true) ? NULL :
+                   ring_fetch(s, r, c, head, avail, want, &got);
+            if (!desc) {
+                vmqnic_queue_error(s, q, VMQNIC_TX, VMQNIC_ERR_DMA,
+                                   "descriptor address",
+                                   ring_desc_addr(r, head));
+                return true;
+            }
+            for (eop = 0; eop < got; eop++) {
+                if (desc[eop].cmd & VMQNIC_TXD_CMD_EOP) {
+                    break;
+                }
+            }
+            if (eop < got || got >= n) {
                 break;
             }
         }
@@ -625,11 +731,12 @@ static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned budget)
                 sta |= VMQNIC_TXD_STA_ERR |
                        code << VMQNIC_TXD_STA_ERRCODE_SHIFT;
             }
-            pci_dma_write(PCI_DEVICE(s),
+            pci_dma_write(&s->parent_obj,
                           ring_desc_addr(r, (head + eop) &
                                          (r->regs[R_Q_LEN] - 1)) +
                           offsetof(VmqnicTxDesc, sta), &sta, 1);
         }
+        ring_consume(r, c, eop + 1);
         r->regs[R_Q_HEAD] = (head + eop + 1) & (r->regs[R_Q_LEN] - 1);
         budget -= MIN(budget, eop + 1);
         if (wrote_back) {
@@ -690,23 +797,28 @@ void vmqnic_tx_kick_all(VmqnicState *s)
 static bool rx_write(VmqnicState *s, unsigned q, const uint8_t *buf,
                      size_t size, const VmqnicRxInfo *info)
 {
-    PCIDevice *d = PCI_DEVICE(s);
+    PCIDevice *d = &s->parent_obj;
     VmqnicQueuePair *qp = &s->queues[q];
     VmqnicRing *r = &qp->ring[VMQNIC_RX];
     uint32_t bufsz = r->regs[R_Q_BUFSZ];
     uint32_t n = DIV_ROUND_UP(size, bufsz);
     uint32_t head = r->regs[R_Q_HEAD];
     uint32_t mask = r->regs[R_Q_LEN] - 1;
-    VmqnicRxDesc desc[DIV_ROUND_UP(VMQNIC_MAX_FRAME, VMQNIC_RX_BUF_MIN)];
+    uint32_t avail = ring_avail(r);
+    const VmqnicRxDesc *desc;
     bool dma_ok = true;
     size_t done = 0;
     uint32_t i;
 
-    if (ring_avail(r) < n || VMQNIC_FAULT(s, stalled, q, VMQNIC_RX)) {
+    /* Every frame's descriptors fit in what is read ahead */
+    QEMU_BUILD_BUG_ON(DIV_ROUND_UP(VMQNIC_MAX_FRAME, VMQNIC_RX_BUF_MIN) >
+                      VMQNIC_PREFETCH);
+    if (avail < n || VMQNIC_FAULT(s, stalled, q, VMQNIC_RX)) {
         return false;
     }
-    if (VMQNIC_FAULT(s, dma, q, VMQNIC_RX, true) ||
-        !ring_read(s, r, head, desc, n)) {
+    desc = VMQNIC_FAULT(s, dma, q, VMQNIC_RX, true) ? NULL :
+           ring_fetch(s, r, &s->rx_cache[q], head, avail, n, &i);
+    if (!desc) {
         vmqnic_queue_error(s, q, VMQNIC_RX, VMQNIC_ERR_DMA,
                            "descriptor address", ring_desc_addr(r, head));
         return true;
@@ -745,6 +857,7 @@ static bool rx_write(VmqnicState *s, unsigned q, const uint8_t *buf,
         pci_dma_write(d, ring_desc_addr(r, (head + i) & mask), &wb,
                       sizeof(wb));
     }
+    ring_consume(r, &s->rx_cache[q], n);
     r->regs[R_Q_HEAD] = (head + n) & mask;
 
     if (dma_ok) {
@@ -835,6 +948,20 @@ void vmqnic_rings_reset(VmqnicState *s)
         net_tx_pkt_reset(s->tx_pkt, net_tx_pkt_unmap_frag_pci,
                          PCI_DEVICE(s));
     }
+    vmqnic_rings_post_load(s);
+}
+
+/* Descriptors read ahead before a reset or an incoming migration are stale */
+void vmqnic_rings_post_load(VmqnicState *s)
+{
+    unsigned q;
+
+    if (s->rx_cache) {
+        for (q = 0; q < s->num_queues; q++) {
+            s->rx_cache[q].count = 0;
+        }
+        s->tx_cache->count = 0;
+    }
 }
 
 void vmqnic_rings_init(VmqnicState *s)
@@ -846,6 +973,9 @@ void vmqnic_rings_init(VmqnicState *s)
     }
     net_tx_pkt_init(&s->tx_pkt, VMQNIC_TX_MAX_DESC_PER_FRAME);
     s->tx_scratch = g_malloc(VMQNIC_TX_SCRATCH);
+    s->rx_cache = g_new0(VmqnicDescCache, s->num_queues);
+    s->tx_cache = g_new0(VmqnicDescCache, 1);
+    s->tx_cache->q = -1;
     s->tx_bh = qemu_bh_new_guarded(vmqnic_tx_bh, s,
                                    &DEVICE(s)->mem_reentrancy_guard);
 }
@@ -856,4 +986,7 @@ void vmqnic_rings_exit(VmqnicState *s)
     qemu_bh_delete(s->tx_bh);
     net_tx_pkt_uninit(s->tx_pkt);
     g_free(s->tx_scratch);
+    g_free(s->rx_cache);
+    g_free(s->tx_cache);
+    s->rx_cache = s->tx_cache = NULL;
 }

@@ -497,6 +497,7 @@ static int vmqnic_post_load(void *opaque, int version_id)
     }
     vmqnic_filters_rebuild(s);
     vmqnic_irq_post_load(s);
+    vmqnic_rings_post_load(s);
     return 0;
 }
 

@@ -93,6 +93,9 @@ typedef struct VmqnicPoolMasks {
 
 #define VMQNIC_MAC_HASH_BITS        11
 
+/* Descriptors the device read ahead from a ring (vmqnic-ring.c) */
+typedef struct VmqnicDescCache VmqnicDescCache;
+
 typedef struct VmqnicVecTimer {
     VmqnicState *s;
     QEMUTimer *timer;
@@ -161,6 +164,8 @@ struct VmqnicState {
     uint32_t tx_pending[VMQNIC_QUEUE_WORDS];
     QSIMPLEQ_HEAD(, VmqnicHeldFrame) rx_backlog[VMQNIC_MAX_QUEUES];
     uint32_t rx_backlog_len[VMQNIC_MAX_QUEUES];
+    VmqnicDescCache *rx_cache;  /* one per queue */
+    VmqnicDescCache *tx_cache;  /* the TX queue being processed */
 
     /* Injected faults (vmqnic-debug.c) */
     VmqnicFaults faults;
@@ -202,6 +207,7 @@ uint32_t vmqnic_pool_queues(VmqnicState *s, unsigned pool);
 void vmqnic_rings_init(VmqnicState *s);
 void vmqnic_rings_exit(VmqnicState *s);
 void vmqnic_rings_reset(VmqnicState *s);
+void vmqnic_rings_post_load(VmqnicState *s);
 void vmqnic_queue_ctrl(VmqnicState *s, unsigned q, int dir, uint32_t val);
 void vmqnic_queue_tail(VmqnicState *s, unsigned q, int dir, uint32_t val);
 void vmqnic_queue_error(VmqnicState *s, unsigned q, int dir, unsigned code,
