@@ -3,7 +3,9 @@
 # Thin wrapper around the project's meson.build.
 #
 #   make run     build everything and boot a guest with -device vmqnic
-#   make check   build everything and run every test
+#   make check   build everything and run every test (with a one-minute
+#                fuzzing run; VMQNIC_FUZZ_SECONDS=N changes it)
+#   make check-sanitizers  every vmqnic qtest under ASan + UBSan
 #
 # QEMU_SRC=/path/to/qemu-10.0 uses your own QEMU tree instead of
 # Debian's source package.
@@ -11,7 +13,7 @@
 BUILD ?= $(CURDIR)/build
 MESON_BUILD := $(BUILD)/meson
 
-.PHONY: all deps setup build check run clean distclean
+.PHONY: all deps setup build check run check-sanitizers clean distclean
 
 all: build
 
@@ -29,11 +31,16 @@ build: setup
 check: setup
 	@scripts/run-tests.sh $(MESON_BUILD)
 
+# clang build with ASan, LSan and UBSan (build/qemu-fuzz, shared with the
+# fuzzer), then every vmqnic qtest against it
+check-sanitizers: deps
+	@tests/run-sanitizers.sh
+
 run: build
 	@scripts/demo.py --build $(BUILD)
 
 clean:
-	rm -rf $(MESON_BUILD) $(BUILD)/qemu-build
+	rm -rf $(MESON_BUILD) $(BUILD)/qemu-build $(BUILD)/qemu-fuzz
 
 distclean:
 	rm -rf $(BUILD)

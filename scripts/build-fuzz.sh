@@ -1,18 +1,23 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# build-fuzz.sh [STAMP]
+# build-fuzz.sh [--qtests] [STAMP]
 #
 # Build QEMU with clang, libFuzzer, AddressSanitizer and
 # UndefinedBehaviorSanitizer in $VMQNIC_BUILD/qemu-fuzz: the generic
-# fuzzer (qemu-fuzz-x86_64 --fuzz-target=generic-fuzz-vmqnic), and a
-# sanitized qemu-system-x86_64 with the vmqnic qtests for
+# fuzzer (qemu-fuzz-x86_64 --fuzz-target=generic-fuzz-vmqnic) and, with
+# --qtests, a sanitized qemu-system-x86_64 and the vmqnic qtests for
 # `make check-sanitizers`.  Same source tree and configure arguments as
 # build-qemu.sh, plus the sanitizers.  STAMP, when given, is touched on
 # success.
 set -euo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+QTESTS=no
+if [ "${1:-}" = --qtests ]; then
+    QTESTS=yes
+    shift
+fi
 export VMQNIC_BUILD=${VMQNIC_BUILD:-$TOP/build}
 OUT=$VMQNIC_BUILD/qemu-fuzz
 CLANG=${CLANG:-clang-14}
@@ -49,9 +54,12 @@ if [ ! -f "$OUT/build.ninja" ] ||
     echo "$SRC $CONFIG_ARGS" > "$STAMP"
 fi
 
-QTESTS=$(sed 's|^|tests/qtest/|' "$TOP/tests/qtest/vmqnic-qtests.list")
-ninja -C "$OUT" qemu-fuzz-x86_64 qemu-system-x86_64 tests/qtest/qos-test \
-    $QTESTS
+TARGETS=qemu-fuzz-x86_64
+if [ "$QTESTS" = yes ]; then
+    TARGETS="$TARGETS qemu-system-x86_64 tests/qtest/qos-test
+        $(sed 's|^|tests/qtest/|' "$TOP/tests/qtest/vmqnic-qtests.list")"
+fi
+ninja -C "$OUT" $TARGETS
 
 # Firmware for the sanitized qemu-system-x86_64, as in build-qemu.sh.
 FIRMWARE=/usr/share/qemu:/usr/share/seabios:/usr/lib/ipxe/qemu

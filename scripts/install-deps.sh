@@ -88,6 +88,8 @@ kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
 if [ -n "$kpkg" ]; then
     BASE_PKGS="$BASE_PKGS linux-headers-${kpkg#linux-image-}"
 fi
+# clang with libFuzzer and the sanitizer runtimes: the fuzzing build
+BASE_PKGS="$BASE_PKGS clang-14 libclang-rt-14-dev"
 BPO_PKGS="meson python3-pycotap qemu-system-data"
 
 missing() {

@@ -608,10 +608,10 @@ static void test_flr(const void *opaque)
     vmqnic_restore_config(d);
 
     check_reset_values(d, &default_props);
-    g_assert_cmphex(vmqnic_int_mode(d), ==, VMQNIC_INT_MODE_INTX);
+    g_assert_cmphex(vmqnic_read_int_mode(d), ==, VMQNIC_INT_MODE_INTX);
     /* Unlike CTRL.RST, an FLR also resets the MSI-X table and PBA */
     vmqnic_msix_enable(d);
-    g_assert_cmphex(vmqnic_int_mode(d), ==, VMQNIC_INT_MODE_MSIX);
+    g_assert_cmphex(vmqnic_read_int_mode(d), ==, VMQNIC_INT_MODE_MSIX);
     g_assert_false(vmqnic_msix_pending(d, 2));
     g_assert_true(qpci_msix_masked(dev, 2));
     machine_stop(&m);
@@ -864,7 +864,7 @@ static void test_migration(void)
     g_assert_cmphex(vmqnic_reg_read(d, A_ERR_INFO) & (R_ERR_INFO_VALID_MASK |
                                                       R_ERR_INFO_CODE_MASK), ==,
                     R_ERR_INFO_VALID_MASK | VMQNIC_ERR_BAD_VECTOR);
-    g_assert_cmphex(vmqnic_int_mode(d), ==, VMQNIC_INT_MODE_MSIX);
+    g_assert_cmphex(vmqnic_read_int_mode(d), ==, VMQNIC_INT_MODE_MSIX);
 
     /* Interrupt state: the PBA came along, the pending cause too */
     g_assert_true(vmqnic_msix_pending(d, 5));

@@ -332,7 +332,7 @@ static void test_msix_cap(void *obj, void *data, QGuestAllocator *alloc)
 
     /* start_hw enabled MSI-X; the device reports it */
     g_assert_true(dev->msix_enabled);
-    g_assert_cmphex(vmqnic_int_mode(d), ==, VMQNIC_INT_MODE_MSIX);
+    g_assert_cmphex(vmqnic_read_int_mode(d), ==, VMQNIC_INT_MODE_MSIX);
 }
 
 static void check_capabilities(QVmqnic *d)
@@ -529,7 +529,7 @@ static void test_soft_reset(void *obj, void *data, QGuestAllocator *alloc)
      * BAR0 mapped, the PBA bit still set; the message is delivered when
      * the entry is unmasked (vmqnic_msix_test_clear does that)
      */
-    g_assert_cmphex(vmqnic_int_mode(d), ==, VMQNIC_INT_MODE_MSIX);
+    g_assert_cmphex(vmqnic_read_int_mode(d), ==, VMQNIC_INT_MODE_MSIX);
     g_assert_true(vmqnic_msix_pending(d, NVEC - 1));
     g_assert_true(vmqnic_msix_test_clear(d, NVEC - 1));
     g_assert_false(vmqnic_msix_pending(d, NVEC - 1));
@@ -1287,14 +1287,14 @@ static void test_msi_intx(void *obj, void *data, QGuestAllocator *alloc)
     QTestState *qts = vmqnic_qts(d);
     uint64_t msg = guest_alloc(alloc, 4);
 
-    g_assert_cmphex(vmqnic_int_mode(d), ==, VMQNIC_INT_MODE_MSIX);
+    g_assert_cmphex(vmqnic_read_int_mode(d), ==, VMQNIC_INT_MODE_MSIX);
     vmqnic_msix_disable(d);
-    g_assert_cmphex(vmqnic_int_mode(d), ==, VMQNIC_INT_MODE_INTX);
+    g_assert_cmphex(vmqnic_read_int_mode(d), ==, VMQNIC_INT_MODE_INTX);
 
     /* MSI: VEC_ICR records the vector, one message per firing */
     qtest_writel(qts, msg, 0);
     msi_setup(d, msg, 0x4321, true);
-    g_assert_cmphex(vmqnic_int_mode(d), ==, VMQNIC_INT_MODE_MSI);
+    g_assert_cmphex(vmqnic_read_int_mode(d), ==, VMQNIC_INT_MODE_MSI);
     vmqnic_reg_write(d, A_VEC_IMS, VEC_BIT(3));
     vmqnic_reg_write(d, A_VEC_ICS, VEC_BIT(3));
     vmqnic_assert_reg(d, A_VEC_ICR, VEC_BIT(3));
@@ -1339,7 +1339,7 @@ static void test_msi_intx(void *obj, void *data, QGuestAllocator *alloc)
 
     /* INTx: asserted while any VEC_ICR bit is set */
     msi_setup(d, msg, 0x4321, false);
-    g_assert_cmphex(vmqnic_int_mode(d), ==, VMQNIC_INT_MODE_INTX);
+    g_assert_cmphex(vmqnic_read_int_mode(d), ==, VMQNIC_INT_MODE_INTX);
     g_assert_false(intx_asserted(d));
     vmqnic_reg_write(d, A_VEC_ICS, VEC_BIT(3));
     vmqnic_assert_reg(d, A_VEC_ICR, VEC_BIT(3));
@@ -1396,7 +1396,7 @@ static void test_msi_intx(void *obj, void *data, QGuestAllocator *alloc)
 
     /* Back to MSI-X */
     vmqnic_msix_enable(d);
-    g_assert_cmphex(vmqnic_int_mode(d), ==, VMQNIC_INT_MODE_MSIX);
+    g_assert_cmphex(vmqnic_read_int_mode(d), ==, VMQNIC_INT_MODE_MSIX);
     guest_free(alloc, msg);
 }
 

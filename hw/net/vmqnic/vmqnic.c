@@ -452,7 +452,8 @@ static bool vmqnic_ring_ok(const VmqnicRing *r, int dir)
     if (!(r->regs[R_Q_STATUS] & R_Q_STATUS_ENABLED_MASK)) {
         return !(r->regs[R_Q_CTRL] & R_Q_CTRL_ENABLE_MASK);
     }
-    return (r->regs[R_Q_CTRL] & R_Q_CTRL_ENABLE_MASK) && is_power_of_2(len) && len >= BIT(VMQNIC_RING_MIN_LOG2) &&
+    return (r->regs[R_Q_CTRL] & R_Q_CTRL_ENABLE_MASK) &&
+           is_power_of_2(len) && len >= BIT(VMQNIC_RING_MIN_LOG2) &&
            len <= BIT(VMQNIC_RING_MAX_LOG2) && r->regs[R_Q_HEAD] < len &&
            r->regs[R_Q_TAIL] < len &&
            !(r->regs[R_Q_BASE_LO] & (VMQNIC_DESC_ALIGN - 1)) &&

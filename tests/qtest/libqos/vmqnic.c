@@ -63,7 +63,7 @@ uint32_t vmqnic_guest_errs(QVmqnic *d)
     return vmqnic_reg_read(d, A_STAT_BASE + 8 * VMQNIC_STAT_GUEST_ERRS);
 }
 
-uint32_t vmqnic_int_mode(QVmqnic *d)
+uint32_t vmqnic_read_int_mode(QVmqnic *d)
 {
     return FIELD_EX32(vmqnic_reg_read(d, A_STATUS), STATUS, INT_MODE);
 }

@@ -78,7 +78,7 @@ void vmqnic_wr_check(QVmqnic *d, uint32_t reg, uint32_t val);
 uint32_t vmqnic_guest_errs(QVmqnic *d);
 
 /* STATUS.INT_MODE: the interrupt mode in use (VMQNIC_INT_MODE_*) */
-uint32_t vmqnic_int_mode(QVmqnic *d);
+uint32_t vmqnic_read_int_mode(QVmqnic *d);
 
 /*
  * vmqnic_check_value_refused: write the out-of-range @val to @reg and
