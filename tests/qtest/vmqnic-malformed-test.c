@@ -706,6 +706,68 @@ static void test_register_storm(void)
     vw_stop(n);
 }
 
+/*
+ * TSO sends that make thousands of segments on every ring: the device
+ * charges each run of its work per segment, so QEMU's main loop keeps
+ * answering (here: the next register read) while it works through them.
+ */
+static void test_tso_flood(void)
+{
+    const unsigned nq = VMQNIC_MAX_QUEUES, frames = 64, flen = 16000;
+    QVmqnicWire *n = vw_start(",queues=256,pools=64 -m 512M");
+    uint64_t buf = guest_alloc(&n->alloc, flen);
+    g_autofree uint8_t *f = g_malloc0(flen);
+    g_autofree VmqnicTxDesc *desc = g_new0(VmqnicTxDesc, frames);
+    gint64 start, answer;
+    unsigned q, i;
+
+    /* IPv4/TCP, 15946 bytes of payload: 250 segments of 64 bytes */
+    wire_frame(f, 14, 0);
+    stw_be_p(f + 12, 0x0800);
+    f[14] = 0x45;
+    stw_be_p(f + 16, flen - 14);
+    f[22] = 64;
+    f[23] = 6;
+    stl_be_p(f + 26, 0x0a000001);
+    stl_be_p(f + 30, 0x0a000002);
+    stw_be_p(f + 34, 1000);
+    stw_be_p(f + 36, 80);
+    f[46] = 0x50;
+    f[47] = 0x10;
+    qtest_memwrite(n->qts, buf, f, flen);
+    for (i = 0; i < frames; i++) {
+        desc[i] = (VmqnicTxDesc) {
+            .addr = cpu_to_le64(buf),
+            .len = cpu_to_le16(flen),
+            .cmd = VMQNIC_TXD_CMD_EOP | VMQNIC_TXD_CMD_TSO |
+                   VMQNIC_TXD_CMD_L4CS,
+            .mss = cpu_to_le16(VMQNIC_TSO_MSS_MIN),
+        };
+    }
+    /* everything handed over while TX is off, then TX on at once */
+    vw_wr(n, A_CTRL, R_CTRL_RX_EN_MASK);
+    for (q = 0; q < nq; q++) {
+        vw_queue_setup(n, q, 1, 2 * frames, 0);
+        qtest_bufwrite(n->qts, n->tx_ring[q], desc, frames * sizeof(*desc));
+        vw_wr(n, VMQNIC_TXQ_REG(q, A_Q_TAIL), frames);
+    }
+    start = g_get_monotonic_time();
+    vw_wr(n, A_CTRL, R_CTRL_RX_EN_MASK | R_CTRL_TX_EN_MASK);
+    vw_rd(n, A_ID);
+    answer = g_get_monotonic_time() - start;
+    g_test_message("register answered after %" PRId64 " us, %u of %u "
+                   "frames sent", answer,
+                   (unsigned)vw_dstat(n, VMQNIC_STAT_TX_PKTS), nq * frames);
+    /* all of it at once takes seconds; one bounded run, milliseconds */
+    g_assert_cmpint(answer, <, G_USEC_PER_SEC);
+    g_assert_cmpuint(vw_dstat(n, VMQNIC_STAT_TX_PKTS), <, nq * frames);
+    /* and all of it gets done */
+    for (q = 0; q < nq; q += 51) {
+        WAIT_FOR(n, vw_rd(n, VMQNIC_TXQ_REG(q, A_Q_HEAD)) == frames);
+    }
+    vw_stop(n);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -720,5 +782,6 @@ int main(int argc, char **argv)
     qtest_add_func("/vmqnic/malformed/indices", test_indices);
     qtest_add_func("/vmqnic/malformed/reset-races", test_reset_races);
     qtest_add_func("/vmqnic/malformed/register-storm", test_register_storm);
+    qtest_add_func("/vmqnic/malformed/tso-flood", test_tso_flood);
     return g_test_run();
 }

@@ -661,7 +661,29 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
     return code;
 }
 
-/* Process up to @budget descriptors of TX queue @q; false when more wait */
+/*
+ * What a frame of @n descriptors costs of a run's budget: its descriptors,
+ * or for TSO the segments it makes, so that large sends cannot stretch one
+ * run of the device
+ */
+static unsigned tx_cost(const VmqnicTxDesc *desc, unsigned n)
+{
+    unsigned mss = le16_to_cpu(desc[0].mss), i;
+    size_t total = 0;
+
+    if (!(desc[0].cmd & VMQNIC_TXD_CMD_TSO) || !mss) {
+        return n;
+    }
+    for (i = 0; i < n; i++) {
+        total += le16_to_cpu(desc[i].len);
+    }
+    return MAX(n, DIV_ROUND_UP(total, mss));
+}
+
+/*
+ * Process up to @budget descriptors (TSO: segments) of TX queue @q; false
+ * when more wait
+ */
 static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned budget)
 {
     VmqnicRing *r = &s->queues[q].ring[VMQNIC_TX];
@@ -736,9 +758,9 @@ static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned budget)
                                          (r->regs[R_Q_LEN] - 1)) +
                           offsetof(VmqnicTxDesc, sta), &sta, 1);
         }
+        budget -= MIN(budget, tx_cost(desc, eop + 1));
         ring_consume(r, c, eop + 1);
         r->regs[R_Q_HEAD] = (head + eop + 1) & (r->regs[R_Q_LEN] - 1);
-        budget -= MIN(budget, eop + 1);
         if (wrote_back) {
             queue_completed(s, q, VMQNIC_TX);
         }
