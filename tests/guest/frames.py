@@ -10,6 +10,8 @@ handlers:
   flows MAC IP FLOWS EACH    EACH TCP segments in each of FLOWS flows
                              (different source ports) to MAC/IP
   link NIC up|down           QMP set_link on the NIC's netdev
+  itr NIC QUEUE USECS        "ok" when the vector of QUEUE's RX ring has a
+                             moderation interval of USECS (x-query-vmqnic)
   txcount                    frames the guest has sent on the wire so far
 """
 
@@ -101,8 +103,18 @@ def serve(guest, wire, nic):
         guest.qmp.cmd('set_link', name=netdev, up=(a[1] == 'up'))
         return 'ok'
 
+    def h_itr(a):
+        info = guest.qmp.cmd('x-query-vmqnic', id=a[0])
+        q = int(a[1])
+        for v in info['vectors']:
+            if q in v['rx-queues']:
+                ok = v['interval-us'] == int(a[2])
+                return f"{'ok' if ok else 'bad'} {v['interval-us']}"
+        return 'bad no-vector'
+
     def h_txcount(a):
         return str(wire.rx.qsize())
 
     guest.handlers.update({'udp': h_udp, 'bcast': h_bcast, 'flows': h_flows,
-                           'link': h_link, 'txcount': h_txcount})
+                           'link': h_link, 'itr': h_itr,
+                           'txcount': h_txcount})

@@ -12,9 +12,11 @@ import argparse
 import hashlib
 import http.server
 import os
+import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import guestlib  # noqa: E402
@@ -78,6 +80,12 @@ def test_pair(tap, tmp, logs, args):
          vmqnic('nic0', 's0', ',mac=52:54:00:00:0b:01')]],
         params={'ip': '192.168.77.2', 'peer': '192.168.77.1',
                 'role': 'client'}, log_dir=logs)
+    def peerdone(args):
+        while not b.done and b.proc.poll() is None:
+            time.sleep(0.2)
+        return 'ok'
+
+    a.handlers['peerdone'] = peerdone
     a.start()
     b.start()
     ta = threading.Thread(target=a.run, args=(args.timeout,))
@@ -101,6 +109,8 @@ def main():
     args = ap.parse_args()
     build = os.environ.setdefault('VMQNIC_BUILD',
                                   os.path.join(guestlib.TOP, 'build'))
+    subprocess.run([os.path.join(guestlib.TOP, 'scripts', 'guest-image.sh')],
+                   check=True, stdout=sys.stderr)
     logs = os.path.join(build, 'guest-tests')
     os.makedirs(logs, exist_ok=True)
     tap = guestlib.Tap()
