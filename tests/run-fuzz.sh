@@ -6,9 +6,11 @@
 # A short run of QEMU's generic fuzzer on vmqnic (default 60 s, or
 # $VMQNIC_FUZZ_SECONDS): libFuzzer with AddressSanitizer and
 # UndefinedBehaviorSanitizer, starting from the seeds of
-# tests/fuzz/vmqnic-seeds.py and the corpus of earlier runs
-# (build/fuzz/corpus).  Prints the executions run and the crashes found;
-# a crash fails the run and leaves its reproducer in build/fuzz/artifacts.
+# tests/fuzz/vmqnic-seeds.py, so that every run does the same amount of
+# work; VMQNIC_FUZZ_KEEP_CORPUS=1 continues from the corpus of earlier
+# runs (build/fuzz/corpus) instead.  Prints the executions run and the
+# crashes found; a crash fails the run and leaves its reproducer in
+# build/fuzz/artifacts.
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +21,9 @@ CORPUS=$OUT/corpus
 ARTIFACTS=$OUT/artifacts
 LOG=$OUT/last-run.log
 
+if [ -z "${VMQNIC_FUZZ_KEEP_CORPUS:-}" ]; then
+    rm -rf "$CORPUS"
+fi
 mkdir -p "$CORPUS" "$ARTIFACTS"
 "$TOP/tests/fuzz/vmqnic-seeds.py" "$CORPUS"
 before=$(find "$ARTIFACTS" -type f | wc -l)
