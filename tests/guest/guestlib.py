@@ -10,6 +10,7 @@ command line) and talks to the host over its serial console:
   @@HOST <request...>       the guest waits until the host answers with one
                             line on the console (see Guest.handlers)
   @@DONE                    the job finished
+  @@<TAG> <words...>        anything else is kept in Guest.records
 
 The host side keeps the console log, answers requests (QMP commands,
 frames sent on a wire), and turns the checks into TAP lines.
@@ -27,6 +28,12 @@ import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
+
+
+def build_guest_image():
+    """Build (or reuse) the guest kernel, initramfs and driver."""
+    subprocess.run([os.path.join(TOP, 'scripts', 'guest-image.sh')],
+                   check=True, stdout=sys.stderr)
 
 
 def kvm_works():
@@ -133,7 +140,7 @@ class Guest:
     """One QEMU running one guest job."""
 
     def __init__(self, tmp, name, job, devices, params=None, mem=512,
-                 build=None, log_dir=None):
+                 build=None, log_dir=None, echo=False):
         self.build = build or os.environ.get('VMQNIC_BUILD',
                                              os.path.join(TOP, 'build'))
         self.name = name
@@ -163,8 +170,10 @@ class Guest:
         self.log = open(self.log_path, 'w')
         self.handlers = {}
         self.results = []
+        self.records = []           # other @@ lines, split into words
         self.done = False
         self.lines = queue.Queue()
+        self.echo = echo            # print the guest's "=== " lines
 
     def start(self):
         self.log.write('$ ' + ' '.join(self.cmdline) + '\n')
@@ -180,6 +189,8 @@ class Guest:
         for line in self.proc.stdout:
             self.log.write(line)
             self.log.flush()
+            if self.echo and line.lstrip('\r').startswith('=== '):
+                print(line.rstrip(), flush=True)
             self.lines.put(line)
         self.lines.put(None)
 
@@ -224,6 +235,8 @@ class Guest:
             elif tag == 'DONE':
                 self.done = True
                 break
+            else:
+                self.records.append(line[pos + 2:].split())
         return self.results
 
     def stop(self):

@@ -12,7 +12,6 @@ import argparse
 import hashlib
 import http.server
 import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -109,8 +108,7 @@ def main():
     args = ap.parse_args()
     build = os.environ.setdefault('VMQNIC_BUILD',
                                   os.path.join(guestlib.TOP, 'build'))
-    subprocess.run([os.path.join(guestlib.TOP, 'scripts', 'guest-image.sh')],
-                   check=True, stdout=sys.stderr)
+    guestlib.build_guest_image()
     logs = os.path.join(build, 'guest-tests')
     os.makedirs(logs, exist_ok=True)
     tap = guestlib.Tap()
