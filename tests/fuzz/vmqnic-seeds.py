@@ -57,42 +57,94 @@ def txdesc(addr, length, cmd, vlan=0, mss=0):
     return struct.pack('<QHBBHH', addr, length, cmd, 0, vlan, mss)
 
 
-def frame():
-    eth = bytes.fromhex('020000000001525400aabbcc0800')
-    ip = bytes.fromhex('4500002e0000400040110000c0a80001c0a80002')
-    udp = bytes.fromhex('1234162e001a0000') + bytes(18)
-    return eth + ip + udp
+def ipv4(proto, l4):
+    hdr = bytes.fromhex('4500') + struct.pack('>H', 20 + len(l4)) + \
+        bytes.fromhex('00004000') + bytes([64, proto]) + bytes(2) + \
+        bytes([10, 0, 0, 1, 10, 0, 0, 2])
+    return hdr + l4
+
+
+def udp(payload=18):
+    return struct.pack('>HHHH', 4660, 5678, 8 + payload, 0) + bytes(payload)
+
+
+def tcp(payload=1200):
+    return bytes.fromhex('04d20050000000010000000050180200') + bytes(4) + \
+        bytes(range(256)) * (payload // 256) + bytes(payload % 256)
+
+
+# ARP request for the user-mode network's gateway, from the device's MAC:
+# slirp answers, so frames come in from the network too
+def arp():
+    mac = bytes.fromhex('525400123456')
+    return (bytes.fromhex('ffffffffffff') + mac + bytes.fromhex('0806') +
+            bytes.fromhex('0001080006040001') + mac +
+            bytes([10, 0, 2, 15]) + bytes(6) + bytes([10, 0, 2, 2]) +
+            bytes(18))
+
+
+# The fuzzer fills every region the device reads (descriptors, then the
+# buffer) with the pattern from its start, so one pattern must be both a
+# TX descriptor and the frame it points at: the descriptor's address is
+# the destination MAC, its vlan field (0x0008 little-endian) the
+# EtherType IPv4, its mss field the first two bytes of the IPv4 header.
+def tx_pattern(l3, cmd):
+    total = 14 + len(l3)
+    head = struct.pack('<QHBB', 0x140000, total, cmd, 0) + b'\x08\x00'
+    return dma(head + l3)
+
+
+def raw_pattern(data, cmd):
+    # a frame given whole (ARP): descriptor and frame are two patterns,
+    # used in turn
+    return dma(txdesc(0x140000, len(data), cmd)) + SEP + dma(data)
+
+
+# Pool control: everything but anti-spoofing
+POOL_ON = 0xe7f
 
 
 def common():
-    return [wr(CTRL, 6), wr(POOL_BASE + POOL_CTRL, 0xfff),
+    return [wr(CTRL, 6), wr(POOL_BASE + POOL_CTRL, POOL_ON),
             wr(MISC_IMS, 0xf), wr(VEC_IMS, 0xffffffff)]
 
 
 def seeds():
     out = {}
     # TX: descriptors and frame data come from the DMA pattern
-    for name, cmd in (('tx-plain', 0x03), ('tx-csum', 0x0f),
-                      ('tx-tso', 0x1f), ('tx-vlan', 0x23)):
-        out[name] = common() + [
-            dma(txdesc(0x100000, 60, cmd, 5, 536) + frame())] + \
-            ring(0, True, 0x100000, 8, 7) + [step()]
-    # RX: a ring with buffers; frames come from the user netdev
-    out['rx'] = common() + [dma(struct.pack('<QQ', 0x200000, 0))] + \
-        ring(0, False, 0x100000, 8, 7) + [step(), step()]
+    for name, cmd, l3 in (('tx-plain', 0x03, ipv4(17, udp())),
+                          ('tx-csum', 0x0f, ipv4(17, udp())),
+                          ('tx-tso', 0x1f, ipv4(6, tcp())),
+                          ('tx-vlan', 0x2b, ipv4(6, tcp(100)))):
+        out[name] = common() + [tx_pattern(l3, cmd)] + \
+            ring(0, True, 0x100000, 8, 1) + [step()]
+    # RX from the network: slirp answers an ARP request
+    out['rx'] = common() + [raw_pattern(arp(), 0x03)] + \
+        ring(0, False, 0x180000, 8, 7) + ring(0, True, 0x100000, 8, 1) + \
+        [step(), step()]
+    # RX through the internal switch: pool 0 sends to pool 1's MAC
+    out['loopback'] = common() + [
+        wr(VMDQ_CTRL, 0x00060001),
+        wr(MACF_BASE + MACF_STRIDE + 0, 0x00140000),
+        wr(MACF_BASE + MACF_STRIDE + 4, 0x80000000),
+        wr(MACF_BASE + MACF_STRIDE + 8, 2),
+        wr(POOL_BASE + POOL_STRIDE + POOL_CTRL, POOL_ON),
+        tx_pattern(ipv4(17, udp()), 0x03)] + \
+        ring(2, False, 0x180000, 8, 7) + ring(0, True, 0x100000, 8, 1) + \
+        [step()]
     # VMDq: filters, RSS, VLAN, loopback between two pools
     out['vmdq'] = common() + [
         wr(VMDQ_CTRL, 0x000f0001),
-        wr(MACF_BASE + MACF_STRIDE + 0, 0x00000002),
-        wr(MACF_BASE + MACF_STRIDE + 4, 0x80000100),
+        wr(MACF_BASE + MACF_STRIDE + 0, 0x00140000),
+        wr(MACF_BASE + MACF_STRIDE + 4, 0x80000000),
         wr(MACF_BASE + MACF_STRIDE + 8, 2),
         wr(VLANF_BASE, 0x80000005), wr(VLANF_BASE + 4, 3),
-        wr(POOL_BASE + POOL_STRIDE + POOL_CTRL, 0xfff),
+        wr(POOL_BASE + POOL_STRIDE + POOL_CTRL, POOL_ON),
         wr(POOL_BASE + POOL_RSS_TYPES, 0x1ff),
         wr(POOL_BASE + POOL_RSS_KEY, 0x6d5a56da),
         wr(POOL_BASE + POOL_RETA, 0x01000100),
-        dma(txdesc(0x100000, 60, 0x03) + frame())] + \
-        ring(2, False, 0x180000, 8, 7) + ring(0, True, 0x100000, 8, 7) + \
+        tx_pattern(ipv4(6, tcp(300)), 0x03)] + \
+        ring(2, False, 0x180000, 8, 7) + ring(0, True, 0x100000, 8, 1) + \
         [step()]
     # Interrupts: moderation, vector moves, software causes
     out['irq'] = common() + [
