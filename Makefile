@@ -6,6 +6,8 @@
 #   make check   build everything and run every test (with a one-minute
 #                fuzzing run; VMQNIC_FUZZ_SECONDS=N changes it)
 #   make check-sanitizers  every vmqnic qtest under ASan + UBSan
+#   make bench   build, then benchmark vmqnic against igb and e1000e
+#                (build/bench/; BENCH_ARGS="--runs 5 --seconds 2")
 #
 # QEMU_SRC=/path/to/qemu-10.0 uses your own QEMU tree instead of
 # Debian's source package.
@@ -13,7 +15,7 @@
 BUILD ?= $(CURDIR)/build
 MESON_BUILD := $(BUILD)/meson
 
-.PHONY: all deps setup build check run check-sanitizers clean distclean
+.PHONY: all deps setup build check run bench check-sanitizers clean distclean
 
 all: build
 
@@ -38,6 +40,11 @@ check-sanitizers: deps
 
 run: build
 	@scripts/demo.py --build $(BUILD)
+
+# Debian's python3-matplotlib draws the plots: the system interpreter
+bench: build
+	@scripts/install-deps.sh bench
+	@/usr/bin/python3 bench/run-bench.py --build $(BUILD) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(MESON_BUILD) $(BUILD)/qemu-build $(BUILD)/qemu-fuzz

@@ -91,6 +91,10 @@ fi
 # clang with libFuzzer and the sanitizer runtimes: the fuzzing build
 BASE_PKGS="$BASE_PKGS clang-14 libclang-rt-14-dev"
 BPO_PKGS="meson python3-pycotap qemu-system-data"
+# `install-deps.sh bench`: what `make bench` needs on top, for its plots
+if [ "${1:-}" = bench ]; then
+    BASE_PKGS="$BASE_PKGS python3-matplotlib"
+fi
 
 missing() {
     local p
