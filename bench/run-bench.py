@@ -86,9 +86,11 @@ def summarize(raw):
     for k, v in dp.items():
         dev, rest = k.split('/', 1)
         igb = dp['igb/' + rest]
-        v['cpu_vs_igb'] = v['cpu_ns'] / igb['cpu_ns']
-        v['user_vs_igb'] = v['user_ns'] / igb['user_ns']
-        v['fps_vs_igb'] = v['fps'] / igb['fps']
+        for what in ('cpu', 'user', 'fps'):
+            key = 'fps' if what == 'fps' else what + '_ns'
+            # too short a run may see no clock tick at all
+            v[what + '_vs_igb'] = (v[key] / igb[key] if igb[key]
+                                   else float('nan'))
     cl = {k: median_of(v) for k, v in raw['classify'].items()}
     mod = {k: median_of(v, ('fps', 'cpu_ns', 'frames_per_irq'))
            for k, v in raw['moderation'].items()}
