@@ -20,7 +20,7 @@ export QTEST_QEMU_BINARY=$OUT/qemu-system-x86_64
 # Reports of every sanitizer go to one file per process.  The quarantine
 # is kept small so that the load test measures QEMU's memory, not freed
 # blocks ASan holds back.
-export ASAN_OPTIONS=log_path=$LOGS/report:detect_leaks=1:quarantine_size_mb=16:suppressions=$TOP/tests/sanitizers/asan.supp
+export ASAN_OPTIONS=log_path=$LOGS/report:detect_leaks=1:quarantine_size_mb=8:suppressions=$TOP/tests/sanitizers/asan.supp
 export LSAN_OPTIONS=suppressions=$TOP/tests/sanitizers/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=log_path=$LOGS/report:print_stacktrace=1:halt_on_error=0
 
