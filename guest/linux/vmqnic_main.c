@@ -657,7 +657,7 @@ static void vmqnic_init_netdev(struct vmqnic_adapter *ad)
 	if (ad->max_pools > 1)
 		hw |= NETIF_F_HW_L2FW_DOFFLOAD;
 	netdev->hw_features = hw | NETIF_F_HW_VLAN_CTAG_FILTER;
-	netdev->priv_flags |= IFF_UNICAST_FLT;
+	netdev->priv_flags |= IFF_UNICAST_FLT | IFF_LIVE_ADDR_CHANGE;
 	netif_set_tso_max_size(netdev, VMQNIC_TSO_MAX - ETH_HLEN - VLAN_HLEN);
 
 	netdev->min_mtu = ETH_MIN_MTU;

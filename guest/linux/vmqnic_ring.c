@@ -572,7 +572,7 @@ netdev_tx_t vmqnic_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 {
 	struct vmqnic_adapter *ad = netdev_priv(netdev);
 	u16 q = skb_get_queue_mapping(skb);
-	struct skb_shared_info *shinfo = skb_shinfo(skb);
+	struct skb_shared_info *shinfo;
 	struct vmqnic_tx_buf *buf;
 	struct netdev_queue *txq;
 	struct vmqnic_ring *ring;
@@ -590,12 +590,10 @@ netdev_tx_t vmqnic_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 	if (unlikely(!READ_ONCE(qp->active)))
 		goto drop;
 
-	/* The device never pads: send at least a minimal Ethernet frame */
-	if (skb_put_padto(skb, ETH_ZLEN)) {
-		dev_core_stats_tx_dropped_inc(netdev);
-		return NETDEV_TX_OK;
-	}
-
+	/*
+	 * Short frames are sent as they are: the device does not need a
+	 * minimum length, and a receiving vmqnic pads runts itself.
+	 */
 	nd = vmqnic_tx_desc_count(skb);
 	if (nd > VMQNIC_TX_MAX_DESC_PER_FRAME) {
 		if (skb_linearize(skb))
@@ -610,6 +608,8 @@ netdev_tx_t vmqnic_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 
 	if (vmqnic_tx_offload(skb, &cmd, &mss))
 		goto drop;
+	/* Only now: linearising may have moved the skb's data */
+	shinfo = skb_shinfo(skb);
 	if (skb_vlan_tag_present(skb)) {
 		cmd |= VMQNIC_TXD_CMD_VLE;
 		vlan = skb_vlan_tag_get(skb);
