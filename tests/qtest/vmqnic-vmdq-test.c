@@ -219,6 +219,16 @@ static void test_mac_filters(void)
                         VMQNIC_RXD_STA_DD | VMQNIC_RXD_STA_EOP);
     }
 
+    /* Address bytes with their top bit set match too, in every position */
+    for (p = 0; p < 6; p++) {
+        Mac m = pool_mac(5, 0x40);
+
+        m.a[p] |= 0x80;
+        set_mac_filter(n, 30 + p, m, BIT_ULL(5), 0);
+        send_to(n, m, -1, 90 + p);
+        g_assert_cmphex(landed(n, snap, 16), ==, BIT_ULL(10));
+    }
+
     /* One entry for two pools: both get the frame (replication on) */
     set_mac_filter(n, 20, pool_mac(9, 9), BIT_ULL(3) | BIT_ULL(6), 0);
     send_to(n, pool_mac(9, 9), -1, 100);

@@ -26,7 +26,7 @@
 
 static uint64_t mac_key(const uint8_t *mac)
 {
-    return ldl_le_p(mac) | (uint64_t)lduw_le_p(mac + 4) << 32;
+    return (uint32_t)ldl_le_p(mac) | (uint64_t)lduw_le_p(mac + 4) << 32;
 }
 
 static unsigned mac_bucket(uint64_t key)
