@@ -89,7 +89,7 @@ user_net_checks() {
     check ping "ping 10.0.2.2" ping -c 3 -W 5 10.0.2.2
     if [ -n "$VMQNIC_PORT" ]; then
         rm -f /tmp/blob
-        wget -q -T 30 -O /tmp/blob "http://10.0.2.2:$VMQNIC_PORT/blob" 2>/tmp/wget.err
+        timeout 60 wget -q -O /tmp/blob "http://10.0.2.2:$VMQNIC_PORT/blob" 2>/tmp/wget.err
         got=$(sha256sum /tmp/blob 2>/dev/null | cut -d' ' -f1)
         check tcp-fetch "$(stat -c %s /tmp/blob 2>/dev/null) bytes over TCP" \
             test "$got" = "$VMQNIC_SHA256"
