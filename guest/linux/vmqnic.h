@@ -66,6 +66,7 @@ struct vmqnic_ring {
 		struct vmqnic_rx_buf *rx_buf;
 	};
 	struct sk_buff *skb;		/* RX: frame spanning several polls */
+	bool discard;			/* RX: dropping a frame until its EOP */
 	void __iomem *tail;
 
 	struct u64_stats_sync syncp;

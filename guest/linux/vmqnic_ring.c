@@ -36,6 +36,17 @@ static struct device *vmqnic_dev(struct vmqnic_qpair *qp)
 	return &qp->ad->pdev->dev;
 }
 
+static union vmqnic_rx_desc *vmqnic_rx_desc(struct vmqnic_ring *ring, u32 i)
+{
+	return (union vmqnic_rx_desc *)ring->desc + i;
+}
+
+static struct vmqnic_tx_desc *vmqnic_tx_desc_at(struct vmqnic_ring *ring,
+						u32 i)
+{
+	return (struct vmqnic_tx_desc *)ring->desc + i;
+}
+
 /* ---- Ring registers ---- */
 
 static u32 vmqnic_ring_reg(struct vmqnic_qpair *qp, bool tx, u32 reg)
@@ -113,6 +124,7 @@ static int vmqnic_ring_alloc(struct vmqnic_qpair *qp, struct vmqnic_ring *ring,
 	ring->next_to_use = 0;
 	ring->next_to_clean = 0;
 	ring->skb = NULL;
+	ring->discard = false;
 	ring->desc = dma_alloc_coherent(vmqnic_dev(qp), count * 16,
 					&ring->desc_dma, GFP_KERNEL);
 	if (!ring->desc)
@@ -217,7 +229,7 @@ static void vmqnic_rx_refill(struct vmqnic_qpair *qp, gfp_t gfp)
 	u32 n = vmqnic_ring_unused(ring);
 
 	while (n--) {
-		union vmqnic_rx_desc *desc = (union vmqnic_rx_desc *)ring->desc + ntu;
+		union vmqnic_rx_desc *desc = vmqnic_rx_desc(ring, ntu);
 		struct vmqnic_rx_buf *buf = &ring->rx_buf[ntu];
 
 		if (!vmqnic_rx_get_page(qp, buf, gfp)) {
@@ -341,12 +353,14 @@ static int vmqnic_clean_rx(struct vmqnic_qpair *qp, int budget)
 	struct vmqnic_ring *ring = &qp->rx;
 	struct sk_buff *skb = ring->skb;
 	u32 ntc = ring->next_to_clean;
-	bool discard = false;
 	int done = 0;
 
-	/* A frame cut by the previous poll's budget continues in skb */
+	/*
+	 * A frame may span polls: its skb waits in ring->skb, or, if it is
+	 * being dropped, ring->discard stays set until its last buffer.
+	 */
 	while (done < budget && ntc != ring->next_to_use) {
-		union vmqnic_rx_desc *desc = (union vmqnic_rx_desc *)ring->desc + ntc;
+		union vmqnic_rx_desc *desc = vmqnic_rx_desc(ring, ntc);
 		struct vmqnic_rx_buf *buf = &ring->rx_buf[ntc];
 		u16 status = le16_to_cpu(READ_ONCE(desc->wb.status));
 		bool eop = status & VMQNIC_RXD_STA_EOP;
@@ -359,25 +373,26 @@ static int vmqnic_clean_rx(struct vmqnic_qpair *qp, int budget)
 		len = le16_to_cpu(desc->wb.len);
 		dma_sync_single_range_for_cpu(vmqnic_dev(qp), buf->dma, 0, len,
 					      DMA_FROM_DEVICE);
-		if (!skb && !discard) {
+		if (ring->discard) {
+			vmqnic_rx_recycle(qp, buf, len);
+		} else if (!skb) {
 			skb = vmqnic_rx_first(qp, buf, len, eop);
-			discard = !skb;
-		} else if (skb && skb_shinfo(skb)->nr_frags < MAX_SKB_FRAGS) {
+			ring->discard = !skb;
+		} else if (skb_shinfo(skb)->nr_frags < MAX_SKB_FRAGS) {
 			vmqnic_rx_add_page(qp, skb, buf, len);
 		} else {
-			/* Out of memory or fragments: drop the whole frame */
 			vmqnic_rx_recycle(qp, buf, len);
 			dev_kfree_skb_any(skb);
 			skb = NULL;
-			discard = true;
+			ring->discard = true;
 		}
 		ntc = (ntc + 1) & (ring->count - 1);
 		if (!eop)
 			continue;
 
 		done++;
-		if (discard) {
-			discard = false;
+		if (ring->discard) {
+			ring->discard = false;
 			ring->alloc_failed++;
 			continue;
 		}
@@ -389,20 +404,6 @@ static int vmqnic_clean_rx(struct vmqnic_qpair *qp, int budget)
 		}
 		vmqnic_rx_deliver(qp, skb, desc, status);
 		skb = NULL;
-	}
-	/* A frame whose skb could not be allocated is dropped entirely */
-	if (discard) {
-		ring->alloc_failed++;
-		while (ntc != ring->next_to_use) {
-			union vmqnic_rx_desc *desc = (union vmqnic_rx_desc *)ring->desc + ntc;
-			u16 status = le16_to_cpu(READ_ONCE(desc->wb.status));
-
-			if (!(status & VMQNIC_RXD_STA_DD))
-				break;
-			ntc = (ntc + 1) & (ring->count - 1);
-			if (status & VMQNIC_RXD_STA_EOP)
-				break;
-		}
 	}
 	ring->skb = skb;
 	ring->next_to_clean = ntc;
@@ -423,7 +424,7 @@ static bool vmqnic_clean_tx(struct vmqnic_qpair *qp, int napi_budget)
 
 	while (ntc != ring->next_to_use && frames < limit) {
 		struct vmqnic_tx_buf *first = &ring->tx_buf[ntc];
-		struct vmqnic_tx_desc *eop = (struct vmqnic_tx_desc *)ring->desc + first->eop;
+		struct vmqnic_tx_desc *eop = vmqnic_tx_desc_at(ring, first->eop);
 		u8 sta = READ_ONCE(eop->sta);
 
 		if (!(sta & VMQNIC_TXD_STA_DD))
@@ -527,7 +528,7 @@ static void vmqnic_maybe_stop_tx(struct vmqnic_ring *ring,
 static void vmqnic_tx_desc(struct vmqnic_ring *ring, u32 i, dma_addr_t dma,
 			   u32 len, u8 cmd, u16 vlan, u16 mss)
 {
-	struct vmqnic_tx_desc *desc = (struct vmqnic_tx_desc *)ring->desc + i;
+	struct vmqnic_tx_desc *desc = vmqnic_tx_desc_at(ring, i);
 
 	desc->addr = cpu_to_le64(dma);
 	desc->len = cpu_to_le16(len);
@@ -638,8 +639,8 @@ netdev_tx_t vmqnic_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 	if (unlikely(!n))
 		goto drop;
 	last = (i - 1) & (ring->count - 1);
-	((struct vmqnic_tx_desc *)ring->desc)[last].cmd |=
-		VMQNIC_TXD_CMD_EOP | VMQNIC_TXD_CMD_RS;
+	vmqnic_tx_desc_at(ring, last)->cmd |= VMQNIC_TXD_CMD_EOP |
+					       VMQNIC_TXD_CMD_RS;
 
 	buf = &ring->tx_buf[first];
 	buf->skb = skb;
