@@ -46,6 +46,11 @@ u64 vmqnic_read_counter(struct vmqnic_adapter *ad, u32 reg)
 	return (u64)hi << 32 | lo;
 }
 
+static u64 vmqnic_stat(struct vmqnic_adapter *ad, enum vmqnic_stat s)
+{
+	return vmqnic_read_counter(ad, VMQNIC_STAT(s));
+}
+
 u32 vmqnic_pool_maxframe(struct vmqnic_adapter *ad)
 {
 	return min(ad->netdev->mtu + VMQNIC_FRAME_OVERHEAD, ad->max_frame);
@@ -216,7 +221,7 @@ static void vmqnic_free_irqs(struct vmqnic_adapter *ad)
 static int vmqnic_request_irqs(struct vmqnic_adapter *ad)
 {
 	struct pci_dev *pdev = ad->pdev;
-	int err;
+	int err, cpu;
 	u32 q;
 
 	if (ad->int_mode != VMQNIC_INT_MODE_MSIX) {
@@ -243,9 +248,9 @@ static int vmqnic_request_irqs(struct vmqnic_adapter *ad)
 		if (err)
 			goto free;
 		/* Spread the queue vectors over the CPUs */
+		cpu = cpumask_local_spread(q, dev_to_node(&pdev->dev));
 		irq_set_affinity_hint(pci_irq_vector(pdev, qp->vector),
-				      cpumask_of(cpumask_local_spread(q,
-						 dev_to_node(&pdev->dev))));
+				      cpumask_of(cpu));
 	}
 	return 0;
 
@@ -454,16 +459,11 @@ static void vmqnic_get_stats64(struct net_device *netdev,
 		stats->tx_bytes += b;
 	}
 	/* Drops and errors: the device-wide counters */
-	stats->rx_dropped = vmqnic_read_counter(ad,
-				VMQNIC_STAT(VMQNIC_STAT_RX_DROPS));
-	stats->rx_errors = vmqnic_read_counter(ad,
-				VMQNIC_STAT(VMQNIC_STAT_RX_ERRS));
-	stats->tx_dropped = vmqnic_read_counter(ad,
-				VMQNIC_STAT(VMQNIC_STAT_TX_DROPS));
-	stats->tx_errors = vmqnic_read_counter(ad,
-				VMQNIC_STAT(VMQNIC_STAT_TX_ERRS));
-	stats->multicast = vmqnic_read_counter(ad,
-				VMQNIC_STAT(VMQNIC_STAT_RX_MCAST));
+	stats->rx_dropped = vmqnic_stat(ad, VMQNIC_STAT_RX_DROPS);
+	stats->rx_errors = vmqnic_stat(ad, VMQNIC_STAT_RX_ERRS);
+	stats->tx_dropped = vmqnic_stat(ad, VMQNIC_STAT_TX_DROPS);
+	stats->tx_errors = vmqnic_stat(ad, VMQNIC_STAT_TX_ERRS);
+	stats->multicast = vmqnic_stat(ad, VMQNIC_STAT_RX_MCAST);
 }
 
 static u16 vmqnic_select_queue(struct net_device *netdev, struct sk_buff *skb,
