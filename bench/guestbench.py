@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# guestbench.py: TCP throughput of a guest's NIC, vmqnic against igb,
+# e1000e and virtio-net-pci, on the same backend (user-mode networking,
+# iperf3 through a forwarded port) and the same guest image
+# (scripts/guest-image.sh, job guest/image/jobs/bench.sh).
+#
+# For each NIC: host-to-guest (guest RX) and guest-to-host (guest TX, iperf3
+# -R) throughput, and QEMU's CPU time per transferred GB, several runs,
+# medians.  TCG unless VMQNIC_KVM=1 and /dev/kvm works (tests/guest).
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(TOP, 'tests', 'guest'))
+import guestlib  # noqa: E402
+
+NICS = (('vmqnic', 'vmqnic', 'vmqnic'), ('igb', 'igb', 'igb'),
+        ('e1000e', 'e1000e', 'e1000e'),
+        ('virtio-net', 'virtio-net-pci', 'virtio_net'))
+CLK_TCK = os.sysconf('SC_CLK_TCK')
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def cpu_seconds(pid):
+    with open('/proc/%d/stat' % pid) as f:
+        fields = f.read().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def iperf(port, seconds, reverse, pid, tries=5):
+    args = ['iperf3', '-c', '127.0.0.1', '-p', str(port), '-t',
+            str(seconds), '-J'] + (['-R'] if reverse else [])
+    for attempt in range(tries):
+        # the server takes a moment between tests: a new one may be reset
+        time.sleep(1)
+        c0 = cpu_seconds(pid)
+        out = subprocess.run(args, capture_output=True, text=True,
+                             timeout=120)
+        c1 = cpu_seconds(pid)
+        res = json.loads(out.stdout)
+        if 'error' not in res:
+            break
+    if 'error' in res:
+        raise RuntimeError(res['error'])
+    end = res['end']
+    nbytes = end['sum_received']['bytes']
+    return {'mbit_s': end['sum_received']['bits_per_second'] / 1e6,
+            'qemu_cpu_s_per_gb': (c1 - c0) / (nbytes / 1e9)}
+
+
+def one_guest(name, model, driver, seconds, build, logs):
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix='vmqnic-gbench-') as tmp:
+        g = guestlib.Guest(tmp, 'bench-' + name, 'bench', [
+            [('-netdev', 'user,id=n0,hostfwd=tcp:127.0.0.1:%d-10.0.2.15:5201'
+              % port),
+             ('-device', '%s,netdev=n0,mac=52:54:00:12:34:56' % model)],
+        ], params={'driver': driver}, build=build, log_dir=logs)
+        out = {}
+
+        def measure(args):
+            # the forwarded port may take a moment to reach the server
+            deadline = time.time() + 120
+            while subprocess.run(['iperf3', '-c', '127.0.0.1', '-p',
+                                  str(port), '-n', '1K'],
+                                 capture_output=True).returncode:
+                if time.time() > deadline:
+                    raise RuntimeError('iperf3 server unreachable')
+                time.sleep(1)
+            out['h2g'] = iperf(port, seconds, False, g.proc.pid)
+            out['g2h'] = iperf(port, seconds, True, g.proc.pid)
+            return 'ok'
+
+        g.handlers['measure'] = measure
+        g.start()
+        try:
+            results = g.run(timeout=900)
+        finally:
+            g.stop()
+        bad = [r for r in results if r[0] == 'FAIL']
+        if bad or 'g2h' not in out:
+            raise RuntimeError('%s: guest failed %s (see %s)' %
+                               (name, bad, g.log_path))
+        return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument('--build', default=os.path.join(TOP, 'build'))
+    ap.add_argument('--runs', type=int, default=3)
+    ap.add_argument('--seconds', type=int, default=10)
+    ap.add_argument('--nics', default=','.join(n[0] for n in NICS))
+    ap.add_argument('--out', help='default: BUILD/bench/guest.json')
+    args = ap.parse_args()
+    logs = os.path.join(args.build, 'bench', 'guest-logs')
+    os.makedirs(logs, exist_ok=True)
+    subprocess.run([os.path.join(TOP, 'scripts', 'guest-image.sh')],
+                   check=True, env=dict(os.environ, VMQNIC_BUILD=args.build))
+    raw = {}
+    for r in range(args.runs):
+        for name, model, driver in NICS:
+            if name not in args.nics.split(','):
+                continue
+            res = one_guest(name, model, driver, args.seconds, args.build,
+                            logs)
+            raw.setdefault(name, []).append(res)
+            print('run %d %-10s host->guest %7.0f Mb/s  guest->host %7.0f '
+                  'Mb/s' % (r + 1, name, res['h2g']['mbit_s'],
+                            res['g2h']['mbit_s']), file=sys.stderr,
+                  flush=True)
+    summary = {}
+    for name, runs in raw.items():
+        summary[name] = {d: {k: statistics.median(x[d][k] for x in runs)
+                             for k in ('mbit_s', 'qemu_cpu_s_per_gb')}
+                         for d in ('h2g', 'g2h')}
+    ref = summary.get('igb')
+    lines = ['Guest TCP throughput (iperf3 over user-mode networking, '
+             'median of %d runs of %d s; %s)' %
+             (args.runs, args.seconds,
+              'KVM' if guestlib.kvm_works() else 'TCG'),
+             '%-10s %12s %8s %12s %8s %14s %14s' %
+             ('NIC', 'host->guest', '/igb', 'guest->host', '/igb',
+              'CPU s/GB h->g', 'CPU s/GB g->h')]
+    for name in summary:
+        s = summary[name]
+        lines.append('%-10s %7.0f Mb/s %8.2f %7.0f Mb/s %8.2f %14.2f %14.2f' % (
+            name, s['h2g']['mbit_s'],
+            s['h2g']['mbit_s'] / ref['h2g']['mbit_s'] if ref else 0,
+            s['g2h']['mbit_s'],
+            s['g2h']['mbit_s'] / ref['g2h']['mbit_s'] if ref else 0,
+            s['h2g']['qemu_cpu_s_per_gb'], s['g2h']['qemu_cpu_s_per_gb']))
+    text = '\n'.join(lines)
+    out = args.out or os.path.join(args.build, 'bench', 'guest.json')
+    with open(out, 'w') as f:
+        json.dump({'summary': summary, 'raw': raw, 'seconds': args.seconds,
+                   'runs': args.runs,
+                   'accel': 'kvm' if guestlib.kvm_works() else 'tcg'},
+                  f, indent=1)
+    print(text)
+    print('\nresults: %s' % out)
+
+
+if __name__ == '__main__':
+    main()
