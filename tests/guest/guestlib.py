@@ -72,13 +72,14 @@ class QMP:
                 continue
             return msg
 
-    def cmd(self, name, **args):
+    def cmd(self, execute, /, **args):
         with self.lock:
-            self.file.write(json.dumps({'execute': name, 'arguments': args}))
+            self.file.write(json.dumps({'execute': execute,
+                                        'arguments': args}))
             self.file.flush()
             reply = self._read()
         if 'error' in reply:
-            raise RuntimeError(f"{name}: {reply['error']['desc']}")
+            raise RuntimeError(f"{execute}: {reply['error']['desc']}")
         return reply['return']
 
     def hmp(self, line):
@@ -148,9 +149,10 @@ class Guest:
         self.qmp_path = os.path.join(tmp, f'{name}-qmp.sock')
         guest = os.path.join(self.build, 'guest')
         qemu = os.path.join(self.build, 'qemu-build', 'qemu-system-x86_64')
-        append = f'console=ttyS0 quiet panic=-1 vmqnic.job={job}'
+        # vmqtest.*, not vmqnic.*: that is the driver's parameter space
+        append = f'console=ttyS0 quiet panic=-1 vmqtest.job={job}'
         for k, v in (params or {}).items():
-            append += f' vmqnic.{k}={v}'
+            append += f' vmqtest.{k}={v}'
         self.cmdline = [qemu, '-M', 'q35', '-m', str(mem), '-smp', '2',
                         '-accel', 'kvm' if kvm_works() else 'tcg',
                         '-display', 'none', '-nodefaults',

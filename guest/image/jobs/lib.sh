@@ -3,6 +3,9 @@
 # Shared by the guest jobs: report checks to the host and ask it for
 # things over the serial console (tests/guest/guestlib.py is the other end).
 
+# busybox's shell prefers its own applets: use iproute2's ip
+ip() { /bin/ip "$@"; }
+
 ok() { echo "@@OK $*"; }
 fail() { echo "@@FAIL $*"; }
 skip() { echo "@@SKIP $*"; }
