@@ -220,7 +220,14 @@ static void test_bad_requests(void)
     len = build(f, false, 17, 100, 0);
     stw_be_p(f + 14 + 6, 0x2000);               /* more fragments */
     g_assert_cmphex(tx(n, f, len, VMQNIC_TXD_CMD_L4CS, 0, 0), ==, bad);
-    g_assert_cmpuint(vw_qstat(n, TXQ, VMQNIC_QSTAT_TX_ERRS), ==, 9);
+    /* checksum of a padded frame: bytes after the IP datagram */
+    len = build(f, false, 6, 1, 0);
+    memset(f + len, 0, 60 - len);
+    g_assert_cmphex(tx(n, f, 60, VMQNIC_TXD_CMD_L4CS, 0, 0), ==, bad);
+    len = build(f, true, 17, 4, 0);
+    memset(f + len, 0, 4);
+    g_assert_cmphex(tx(n, f, len + 4, VMQNIC_TXD_CMD_L4CS, 0, 0), ==, bad);
+    g_assert_cmpuint(vw_qstat(n, TXQ, VMQNIC_QSTAT_TX_ERRS), ==, 11);
 
     /* the queue still works, and a short frame without offloads goes */
     len = build(f, false, 17, 20, 0);

@@ -494,6 +494,17 @@ static unsigned tx_offloads(VmqnicState *s, unsigned pool,
     if (tso && (mss < VMQNIC_TSO_MSS_MIN || mss > VMQNIC_TSO_MSS_MAX)) {
         return VMQNIC_ERR_BAD_OFFLOAD;
     }
+    /*
+     * The checksum covers the frame from the L4 header to its end, so the
+     * IP datagram must end where the frame does: no padding after it
+     */
+    if (l4cs && !tso &&
+        ((proto == ETH_P_IP && hdr_len >= l3 + 4 &&
+          l3 + lduw_be_p(hdr + l3 + 2) != total) ||
+         (proto == ETH_P_IPV6 && hdr_len >= l3 + 6 &&
+          l3 + 40 + lduw_be_p(hdr + l3 + 4) != total))) {
+        return VMQNIC_ERR_BAD_OFFLOAD;
+    }
     if (l4cs) {
         if (!net_tx_pkt_build_vheader(s->tx_pkt, tso, true, mss)) {
             return VMQNIC_ERR_BAD_OFFLOAD;
