@@ -67,18 +67,20 @@ def test_main(tap, tmp, logs, args):
 def test_pair(tap, tmp, logs, args):
     """Two QEMUs whose vmqnics share a stream netdev on a Unix socket."""
     path = os.path.join(tmp, 'pair.sock')
-    a = guestlib.Guest(tmp, 'pair-a', 'pair', [
-        [('-netdev', f'stream,id=s0,server=on,addr.type=unix,'
-                     f'addr.path={path}'),
-         vmqnic('nic0', 's0', ',mac=52:54:00:00:0a:01')]],
-        params={'ip': '192.168.77.1', 'peer': '192.168.77.2',
-                'role': 'server'}, log_dir=logs)
-    b = guestlib.Guest(tmp, 'pair-b', 'pair', [
-        [('-netdev', f'stream,id=s0,server=off,addr.type=unix,'
-                     f'addr.path={path},reconnect-ms=200'),
-         vmqnic('nic0', 's0', ',mac=52:54:00:00:0b:01')]],
-        params={'ip': '192.168.77.2', 'peer': '192.168.77.1',
-                'role': 'client'}, log_dir=logs)
+
+    def guest(side, server, me, peer):
+        netdev = (f'stream,id=s0,server={"on" if server else "off"},'
+                  f'addr.type=unix,addr.path={path}' +
+                  ('' if server else ',reconnect-ms=200'))
+        return guestlib.Guest(tmp, f'pair-{side}', 'pair', [
+            [('-netdev', netdev),
+             vmqnic('nic0', 's0', f',mac=52:54:00:00:0{side}:01')]],
+            params={'ip': me, 'peer': peer,
+                    'role': 'server' if server else 'client'}, log_dir=logs)
+
+    a = guest('a', True, '192.168.77.1', '192.168.77.2')
+    b = guest('b', False, '192.168.77.2', '192.168.77.1')
+
     def peerdone(args):
         while not b.done and b.proc.poll() is None:
             time.sleep(0.2)
