@@ -8,6 +8,7 @@
 #   make check-sanitizers  every vmqnic qtest under ASan + UBSan
 #   make bench   build, then benchmark vmqnic against igb and e1000e
 #                (build/bench/; BENCH_ARGS="--runs 5 --seconds 2")
+#   make bench-guest   guest TCP throughput, also against virtio-net
 #
 # QEMU_SRC=/path/to/qemu-10.0 uses your own QEMU tree instead of
 # Debian's source package.
@@ -15,7 +16,7 @@
 BUILD ?= $(CURDIR)/build
 MESON_BUILD := $(BUILD)/meson
 
-.PHONY: all deps setup build check run bench check-sanitizers clean distclean
+.PHONY: all deps setup build check run bench bench-guest check-sanitizers clean distclean
 
 all: build
 
@@ -45,6 +46,10 @@ run: build
 bench: build
 	@scripts/install-deps.sh bench
 	@/usr/bin/python3 bench/run-bench.py --build $(BUILD) $(BENCH_ARGS)
+
+# The same NICs in a guest (TCG: several minutes per NIC and run)
+bench-guest: build
+	@/usr/bin/python3 bench/guestbench.py --build $(BUILD) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(MESON_BUILD) $(BUILD)/qemu-build $(BUILD)/qemu-fuzz

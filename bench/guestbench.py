@@ -116,8 +116,12 @@ def main():
         for name, model, driver in NICS:
             if name not in args.nics.split(','):
                 continue
-            res = one_guest(name, model, driver, args.seconds, args.build,
-                            logs)
+            try:
+                res = one_guest(name, model, driver, args.seconds,
+                                args.build, logs)
+            except RuntimeError as e:           # one bad boot: next run
+                print('run %d %s: %s' % (r + 1, name, e), file=sys.stderr)
+                continue
             raw.setdefault(name, []).append(res)
             print('run %d %-10s host->guest %7.0f Mb/s  guest->host %7.0f '
                   'Mb/s' % (r + 1, name, res['h2g']['mbit_s'],
@@ -125,9 +129,11 @@ def main():
                   flush=True)
     summary = {}
     for name, runs in raw.items():
+        # runs: how many of the runs measured this NIC
         summary[name] = {d: {k: statistics.median(x[d][k] for x in runs)
                              for k in ('mbit_s', 'qemu_cpu_s_per_gb')}
                          for d in ('h2g', 'g2h')}
+        summary[name]['runs'] = len(runs)
     ref = summary.get('igb')
     lines = ['Guest TCP throughput (iperf3 over user-mode networking, '
              'median of %d runs of %d s; %s)' %
