@@ -4,8 +4,9 @@
 #
 #   make run     build everything and boot a guest with -device vmqnic
 #   make check   build everything and run every test (with a one-minute
-#                fuzzing run; VMQNIC_FUZZ_SECONDS=N changes it)
-#   make check-sanitizers  every vmqnic qtest under ASan + UBSan
+#                fuzzing run, VMQNIC_FUZZ_SECONDS=N changes it, and the
+#                qtests under ASan + UBSan)
+#   make check-sanitizers  only the qtests under ASan + UBSan
 #   make bench   build, then benchmark vmqnic against igb and e1000e
 #                (build/bench/; BENCH_ARGS="--runs 5 --seconds 2")
 #   make bench-guest   guest TCP throughput, also against virtio-net

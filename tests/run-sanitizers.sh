@@ -1,18 +1,22 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# run-sanitizers.sh: build QEMU and the vmqnic qtests with
+# run-sanitizers.sh [--no-build]: build QEMU and the vmqnic qtests with
 # AddressSanitizer, LeakSanitizer and UndefinedBehaviorSanitizer
 # (scripts/build-fuzz.sh --qtests, build/qemu-fuzz) and run every vmqnic
-# qtest against it.  Any sanitizer report fails the run.  Ends with one
-# summary line.  `make check-sanitizers` runs this.
+# qtest against it.  Any sanitizer report fails the run.  Prints one TAP
+# line per test program and a summary line.  `make check` runs this (as
+# the test "sanitizers", after meson built everything: --no-build), and
+# so does `make check-sanitizers` on its own.
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 export VMQNIC_BUILD=${VMQNIC_BUILD:-$TOP/build}
 OUT=$VMQNIC_BUILD/qemu-fuzz
 LOGS=$VMQNIC_BUILD/sanitizers
-"$TOP/scripts/build-fuzz.sh" --qtests || exit 1
+if [ "${1:-}" != --no-build ]; then
+    "$TOP/scripts/build-fuzz.sh" --qtests >&2 || exit 1
+fi
 
 rm -rf "$LOGS"
 mkdir -p "$LOGS"
@@ -25,7 +29,11 @@ export LSAN_OPTIONS=suppressions=$TOP/tests/sanitizers/lsan.supp:print_suppressi
 export UBSAN_OPTIONS=log_path=$LOGS/report:print_stacktrace=1:halt_on_error=0
 
 failed=0
-for t in qos-test $(cat "$TOP/tests/qtest/vmqnic-qtests.list"); do
+n=0
+programs=(qos-test $(cat "$TOP/tests/qtest/vmqnic-qtests.list"))
+echo "1..${#programs[@]}"
+for t in "${programs[@]}"; do
+    n=$((n + 1))
     start=$(date +%s)
     if [ "$t" = qos-test ]; then
         "$TOP/tests/run-qos-tests.sh" "$OUT/tests/qtest/qos-test" vmqnic
@@ -35,21 +43,23 @@ for t in qos-test $(cat "$TOP/tests/qtest/vmqnic-qtests.list"); do
     status=$?
     pass=$(grep -c '^ok' "$LOGS/$t.tap")
     fail=$(grep -c '^not ok' "$LOGS/$t.tap")
-    printf '%-28s exit %3d  %3d ok  %3d not ok  %4ds\n' "$t" "$status" \
-           "$pass" "$fail" $(( $(date +%s) - start ))
+    result=ok
     if [ "$status" != 0 ] || [ "$fail" != 0 ]; then
         failed=$((failed + 1))
+        result="not ok"
     fi
+    printf '%s %d - %s: exit %d, %d subtests passed, %d failed, %ds\n' \
+           "$result" "$n" "$t" "$status" "$pass" "$fail" \
+           $(( $(date +%s) - start ))
 done
 
 reports=$(cat "$LOGS"/report.* 2>/dev/null |
           grep -c -E 'ERROR: (Address|Leak)Sanitizer|runtime error:')
 if [ "$reports" != 0 ]; then
-    echo
+    echo "not ok $((n + 1)) - sanitizer reports: $reports"
     grep -h -E -A25 'ERROR: (Address|Leak)Sanitizer|runtime error:' \
-        "$LOGS"/report.* 2>/dev/null | head -n 120
+        "$LOGS"/report.* 2>/dev/null | head -n 120 | sed 's/^/# /'
 fi
-echo
-echo "sanitizers: $failed failed test programs, $reports sanitizer reports" \
-     "(logs in $LOGS)"
+echo "# sanitizers: $failed failed test programs, $reports sanitizer" \
+     "reports (logs in $LOGS)"
 [ "$failed" = 0 ] && [ "$reports" = 0 ]

@@ -766,9 +766,11 @@ static void test_tso_flood(void)
     g_test_message("register answered after %" PRId64 " us, %u of %u "
                    "frames sent", answer,
                    (unsigned)vw_dstat(n, VMQNIC_STAT_TX_PKTS), nq * frames);
-    /* all of it at once takes seconds; one bounded run, milliseconds */
-    g_assert_cmpint(answer, <, G_USEC_PER_SEC);
-    g_assert_cmpuint(vw_dstat(n, VMQNIC_STAT_TX_PKTS), <, nq * frames);
+    /*
+     * The read was answered between two bounded runs, long before all of
+     * it was sent (all at once took 0.3-4.5 s, one run takes milliseconds)
+     */
+    g_assert_cmpuint(vw_dstat(n, VMQNIC_STAT_TX_PKTS), <, nq * frames / 2);
     /* and all of it gets done */
     for (q = 0; q < nq; q += 51) {
         WAIT_FOR(n, vw_rd(n, VMQNIC_TXQ_REG(q, A_Q_HEAD)) == frames);
