@@ -114,6 +114,9 @@ def main():
     print('=== Who received what (device counters from QMP, interrupts '
           'from the guest)')
     ok = table(info, irqs, pci)
+    print('(Pool 0 also takes the broadcasts - DHCP, ARP - that macvlan then '
+          'hands to the VMs in\n software, and its TX column counts the '
+          'host\'s DHCP and ARP frames too.)')
     print()
     if ok:
         print('=== vmqnic: every VM\'s traffic went to its own pool, queues '
