@@ -56,7 +56,7 @@ void vmqnic_intx_update(VmqnicState *s)
 /* Is vector @v's message a write into the device's own BARs? */
 static bool vmqnic_msg_to_self(VmqnicState *s, unsigned v, uint32_t mode)
 {
-    PCIDevice *d = PCI_DEVICE(s);
+    PCIDevice *d = &s->parent_obj;
     MSIMessage msg;
 
     if (mode == VMQNIC_INT_MODE_MSIX && !msix_is_masked(d, v)) {

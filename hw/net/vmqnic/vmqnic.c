@@ -69,18 +69,20 @@ bool vmqnic_link_up(VmqnicState *s)
  */
 bool vmqnic_own_bar(VmqnicState *s, uint64_t addr, uint64_t len)
 {
-    PCIDevice *d = PCI_DEVICE(s);
-    int i;
+    /*
+     * The function's memory BARs (realize registers no other); their
+     * current addresses are read each time, as the guest may move them.
+     * Runs for every TX buffer and every interrupt message: no QOM cast.
+     */
+    static const int bars[] = { VMQNIC_MMIO_BAR, VMQNIC_MSIX_BAR };
+    const PCIIORegion *regions = s->parent_obj.io_regions;
+    unsigned i;
 
-    for (i = 0; i < PCI_ROM_SLOT; i++) {
-        uint64_t base = pci_get_bar_addr(d, i);
-        uint64_t size = d->io_regions[i].size;
+    for (i = 0; i < ARRAY_SIZE(bars); i++) {
+        const PCIIORegion *r = &regions[bars[i]];
 
-        if (!size || base == PCI_BAR_UNMAPPED ||
-            (d->io_regions[i].type & PCI_BASE_ADDRESS_SPACE_IO)) {
-            continue;
-        }
-        if (addr <= base + size - 1 && base <= addr + (len - 1)) {
+        if (r->size && r->addr != PCI_BAR_UNMAPPED &&
+            addr <= r->addr + r->size - 1 && r->addr <= addr + (len - 1)) {
             return true;
         }
     }
