@@ -92,8 +92,9 @@ fi
 BASE_PKGS="$BASE_PKGS clang-14 libclang-rt-14-dev"
 BPO_PKGS="meson python3-pycotap qemu-system-data"
 # `install-deps.sh bench`: what `make bench` needs on top, for its plots
+# and the instruction counts of the classification sweep
 if [ "${1:-}" = bench ]; then
-    BASE_PKGS="$BASE_PKGS python3-matplotlib"
+    BASE_PKGS="$BASE_PKGS python3-matplotlib valgrind"
 fi
 
 missing() {
