@@ -40,19 +40,7 @@ flock 8
 CONFIG_ARGS="$("$TOP/scripts/qemu-config-args.sh") --cc=$CLANG --cxx=$CLANGXX
     --enable-fuzzing --enable-asan --enable-ubsan"
 CONFIG_ARGS=$(echo $CONFIG_ARGS)
-STAMP=$OUT/.vmqnic-configure
-
-if [ ! -f "$OUT/build.ninja" ] ||
-   [ "$(cat "$STAMP" 2>/dev/null)" != "$SRC $CONFIG_ARGS" ]; then
-    echo "build-fuzz: configuring $SRC in $OUT" >&2
-    rm -rf "$OUT"
-    mkdir -p "$OUT"
-    (cd "$OUT" && "$SRC/configure" $CONFIG_ARGS >configure.log 2>&1) || {
-        tail -n 40 "$OUT/configure.log" >&2
-        exit 1
-    }
-    echo "$SRC $CONFIG_ARGS" > "$STAMP"
-fi
+"$TOP/scripts/configure-qemu.sh" build-fuzz "$SRC" "$OUT" $CONFIG_ARGS
 
 TARGETS=qemu-fuzz-x86_64
 if [ "$QTESTS" = yes ]; then

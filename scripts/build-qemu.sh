@@ -22,19 +22,7 @@ SRC=$("$TOP/scripts/fetch-qemu.sh")
 
 FIRMWARE=/usr/share/qemu:/usr/share/seabios:/usr/lib/ipxe/qemu
 CONFIG_ARGS=$("$TOP/scripts/qemu-config-args.sh")
-STAMP=$OUT/.vmqnic-configure
-
-if [ ! -f "$OUT/build.ninja" ] ||
-   [ "$(cat "$STAMP" 2>/dev/null)" != "$SRC $CONFIG_ARGS" ]; then
-    echo "build-qemu: configuring $SRC in $OUT" >&2
-    rm -rf "$OUT"
-    mkdir -p "$OUT"
-    (cd "$OUT" && "$SRC/configure" $CONFIG_ARGS >configure.log 2>&1) || {
-        tail -n 40 "$OUT/configure.log" >&2
-        exit 1
-    }
-    echo "$SRC $CONFIG_ARGS" > "$STAMP"
-fi
+"$TOP/scripts/configure-qemu.sh" build-qemu "$SRC" "$OUT" $CONFIG_ARGS
 
 QTESTS=$(sed 's|^|tests/qtest/|' "$TOP/tests/qtest/vmqnic-qtests.list")
 ninja -C "$OUT" qemu-system-x86_64 tests/qtest/qos-test $QTESTS
