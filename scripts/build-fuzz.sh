@@ -50,13 +50,7 @@ fi
 ninja -C "$OUT" $TARGETS
 
 # Firmware for the sanitized qemu-system-x86_64, as in build-qemu.sh.
-FIRMWARE=/usr/share/qemu:/usr/share/seabios:/usr/lib/ipxe/qemu
-for dir in ${FIRMWARE//:/ }; do
-    if [ ! -e "$OUT/qemu-bundle$dir" ]; then
-        mkdir -p "$(dirname "$OUT/qemu-bundle$dir")"
-        ln -sfn "$dir" "$OUT/qemu-bundle$dir"
-    fi
-done
+"$TOP/scripts/link-firmware.sh" "$OUT"
 
 if [ -n "${1:-}" ]; then
     touch "$1"

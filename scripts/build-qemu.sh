@@ -20,21 +20,14 @@ flock 9
 SRC=$("$TOP/scripts/fetch-qemu.sh")
 "$TOP/scripts/prepare-tree.sh" "$SRC"
 
-FIRMWARE=/usr/share/qemu:/usr/share/seabios:/usr/lib/ipxe/qemu
 CONFIG_ARGS=$("$TOP/scripts/qemu-config-args.sh")
 "$TOP/scripts/configure-qemu.sh" build-qemu "$SRC" "$OUT" $CONFIG_ARGS
 
 QTESTS=$(sed 's|^|tests/qtest/|' "$TOP/tests/qtest/vmqnic-qtests.list")
 ninja -C "$OUT" qemu-system-x86_64 tests/qtest/qos-test $QTESTS
 
-# A binary run from the build tree looks for firmware below qemu-bundle/;
-# point the firmware folders there at Debian's firmware packages.
-for dir in ${FIRMWARE//:/ }; do
-    if [ ! -e "$OUT/qemu-bundle$dir" ]; then
-        mkdir -p "$(dirname "$OUT/qemu-bundle$dir")"
-        ln -sfn "$dir" "$OUT/qemu-bundle$dir"
-    fi
-done
+# A binary run from the build tree looks for firmware below qemu-bundle/
+"$TOP/scripts/link-firmware.sh" "$OUT"
 
 if [ -n "${1:-}" ]; then
     touch "$1"
