@@ -159,44 +159,34 @@ def plots(res, outdir):
         return []
     files = []
     dp = res['datapath']
-    fig, axes = plt.subplots(2, 2, figsize=(11, 8))
-    for ax, (d, size) in zip(axes.flat, [(d, s) for d in ('tx', 'rx')
-                                         for s in SIZES]):
-        width = 0.27
-        for i, dev in enumerate(DEVICES):
-            ys = [dp['%s/%s/%d/%d' % (dev, d, size, b)]['cpu_ns']
-                  for b in BATCHES]
-            ax.bar([x + (i - 1) * width for x in range(len(BATCHES))], ys,
-                   width, label=dev)
-        ax.set_xticks(range(len(BATCHES)))
-        ax.set_xticklabels(['%d / doorbell' % b for b in BATCHES])
-        ax.set_yscale('log')
-        ax.set_ylabel('QEMU CPU ns per frame')
-        ax.set_title('%s, %d-byte frames' % (d.upper(), size))
-        ax.legend()
-    fig.tight_layout()
-    path = os.path.join(outdir, 'cpu-per-frame.png')
-    fig.savefig(path, dpi=90)
-    files.append(path)
 
-    fig, axes = plt.subplots(2, 2, figsize=(11, 8))
-    for ax, (d, size) in zip(axes.flat, [(d, s) for d in ('tx', 'rx')
-                                         for s in SIZES]):
-        width = 0.27
-        for i, dev in enumerate(DEVICES):
-            ys = [dp['%s/%s/%d/%d' % (dev, d, size, b)]['fps'] / 1e3
-                  for b in BATCHES]
-            ax.bar([x + (i - 1) * width for x in range(len(BATCHES))], ys,
-                   width, label=dev)
-        ax.set_xticks(range(len(BATCHES)))
-        ax.set_xticklabels(['%d / doorbell' % b for b in BATCHES])
-        ax.set_ylabel('thousand frames per second')
-        ax.set_title('%s, %d-byte frames' % (d.upper(), size))
-        ax.legend()
-    fig.tight_layout()
-    path = os.path.join(outdir, 'frames-per-second.png')
-    fig.savefig(path, dpi=90)
-    files.append(path)
+    def datapath_grid(field, scale, ylabel, log_y, name):
+        """TX and RX at each frame size, a bar per device and batch"""
+        fig, axes = plt.subplots(2, 2, figsize=(11, 8))
+        for ax, (d, size) in zip(axes.flat, [(d, s) for d in ('tx', 'rx')
+                                             for s in SIZES]):
+            width = 0.27
+            for i, dev in enumerate(DEVICES):
+                ys = [dp['%s/%s/%d/%d' % (dev, d, size, b)][field] * scale
+                      for b in BATCHES]
+                ax.bar([x + (i - 1) * width for x in range(len(BATCHES))],
+                       ys, width, label=dev)
+            ax.set_xticks(range(len(BATCHES)))
+            ax.set_xticklabels(['%d / doorbell' % b for b in BATCHES])
+            if log_y:
+                ax.set_yscale('log')
+            ax.set_ylabel(ylabel)
+            ax.set_title('%s, %d-byte frames' % (d.upper(), size))
+            ax.legend()
+        fig.tight_layout()
+        path = os.path.join(outdir, name)
+        fig.savefig(path, dpi=90)
+        files.append(path)
+
+    datapath_grid('cpu_ns', 1, 'QEMU CPU ns per frame', True,
+                  'cpu-per-frame.png')
+    datapath_grid('fps', 1e-3, 'thousand frames per second', False,
+                  'frames-per-second.png')
 
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for p in POOLS:
