@@ -423,6 +423,104 @@ static void test_disable_stops_dma(void)
     vw_stop(n);
 }
 
+/*
+ * The device reaches guest RAM through mappings it keeps across frames:
+ * they must follow the memory map.  With Bus Master Enable clear, a frame
+ * must not reach memory the device reached a moment before; set again, the
+ * next frame must.
+ */
+static void test_bus_master_toggle(void)
+{
+    QVmqnicWire *n = vw_start("");
+    uint16_t cmd = qpci_config_readw(n->dev, PCI_COMMAND);
+    uint64_t txbuf = guest_alloc(&n->alloc, 64);
+    uint8_t ring[VMQNIC_DESC_SIZE * 2], data[64], frame[64], got[64];
+    VmqnicRxWb wb;
+
+    vw_queue_setup(n, 0, 0, 8, 0);
+    vw_queue_setup(n, 0, 1, 8, 0);
+    vw_rx_post(n, 0, 0, 7);
+    send_tagged(n, 1);
+    WAIT_FOR(n, vw_qstat(n, 0, VMQNIC_QSTAT_RX_PKTS) == 1);
+
+    qpci_config_writew(n->dev, PCI_COMMAND, cmd & ~PCI_COMMAND_MASTER);
+    qtest_memread(n->qts, n->rx_ring[0] + VMQNIC_DESC_SIZE, ring,
+                  sizeof(ring));
+    qtest_memset(n->qts, n->rx_buf[0] + VW_BUF_SIZE, 0xa5, sizeof(data));
+    send_tagged(n, 2);
+    WAIT_FOR(n, vw_qstat(n, 0, VMQNIC_QSTAT_RX_ERRS) == 1);
+    /* Neither the buffer nor the write-back was written */
+    qtest_memread(n->qts, n->rx_buf[0] + VW_BUF_SIZE, data, sizeof(data));
+    g_assert_cmpuint(data[0], ==, 0xa5);
+    g_assert_cmpuint(data[sizeof(data) - 1], ==, 0xa5);
+    qtest_memread(n->qts, n->rx_ring[0] + VMQNIC_DESC_SIZE, got,
+                  sizeof(ring));
+    g_assert_cmpmem(got, sizeof(ring), ring, sizeof(ring));
+
+    /* A TX frame cannot be read, nor its write-back written */
+    vw_make_frame(frame, sizeof(frame), 3);
+    qtest_memwrite(n->qts, txbuf, frame, sizeof(frame));
+    vw_tx_desc(n, 0, 0, txbuf, sizeof(frame),
+               VMQNIC_TXD_CMD_EOP | VMQNIC_TXD_CMD_RS);
+    vw_wr(n, VMQNIC_TXQ_REG(0, A_Q_TAIL), 1);
+    WAIT_FOR(n, vw_rd(n, VMQNIC_TXQ_REG(0, A_Q_STATUS)) &
+             R_Q_STATUS_ERROR_MASK);
+    g_assert_cmphex(vw_tx_sta(n, 0, 0), ==, 0);
+    g_assert_cmpuint(vw_qstat(n, 0, VMQNIC_QSTAT_TX_PKTS), ==, 0);
+
+    /* Bus mastering back: the next frame lands where it should */
+    qpci_config_writew(n->dev, PCI_COMMAND, cmd);
+    send_tagged(n, 4);
+    WAIT_FOR(n, vw_qstat(n, 0, VMQNIC_QSTAT_RX_PKTS) == 2);
+    wb = vw_rx_wb(n, 0, 2);
+    g_assert_cmphex(wb.status, ==, VMQNIC_RXD_STA_DD | VMQNIC_RXD_STA_EOP);
+    vw_make_frame(frame, sizeof(frame), 4);
+    qtest_memread(n->qts, n->rx_buf[0] + 2 * VW_BUF_SIZE, got, sizeof(got));
+    g_assert_cmpmem(got, sizeof(got), frame, sizeof(frame));
+    vw_stop(n);
+}
+
+/*
+ * Frames received back to back are one burst: all are written back, then
+ * their vector fires once, even without moderation.  A register read after
+ * that finds the interrupt sent.
+ */
+static void test_rx_burst_one_irq(void)
+{
+    QVmqnicWire *n = vw_start("");
+    uint8_t burst[8][4 + 64];
+    uint64_t irqs;
+    unsigned i;
+
+    vw_queue_setup(n, 0, 0, RING_LEN, 0);
+    vw_rx_post(n, 0, 0, RING_LEN - 1);
+    send_tagged(n, 0);
+    WAIT_FOR(n, vw_qstat(n, 0, VMQNIC_QSTAT_RX_PKTS) == 1);
+    g_assert_true(vw_vec_pending(n, 1));
+    irqs = vw_dstat(n, VMQNIC_STAT_IRQS);
+
+    /*
+     * Eight frames in one write to the socket: the backend reads them
+     * together (or, while the VM is stopped, holds them together) and
+     * delivers them back to back
+     */
+    qtest_qmp_assert_success(n->qts, "{'execute': 'stop'}");
+    for (i = 0; i < 8; i++) {
+        stl_be_p(burst[i], 64);
+        vw_make_frame(burst[i] + 4, 64, i + 1);
+    }
+    g_assert_cmpint(send(n->sock, burst, sizeof(burst), 0), ==,
+                    sizeof(burst));
+    qtest_qmp_assert_success(n->qts, "{'execute': 'cont'}");
+    WAIT_FOR(n, vw_qstat(n, 0, VMQNIC_QSTAT_RX_PKTS) == 9);
+    g_assert_cmpuint(vw_dstat(n, VMQNIC_STAT_IRQS) - irqs, ==, 1);
+    for (i = 1; i <= 8; i++) {
+        g_assert_cmphex(vw_rx_wb(n, 0, i).status, ==,
+                        VMQNIC_RXD_STA_DD | VMQNIC_RXD_STA_EOP);
+    }
+    vw_stop(n);
+}
+
 static void test_reset_under_traffic(void)
 {
     QVmqnicWire *n = vw_start("");
@@ -656,6 +754,10 @@ int main(int argc, char **argv)
     qtest_add_func("vmqnic/datapath/moderation", test_moderation);
     qtest_add_func("vmqnic/datapath/disable-stops-dma",
                    test_disable_stops_dma);
+    qtest_add_func("vmqnic/datapath/bus-master-toggle",
+                   test_bus_master_toggle);
+    qtest_add_func("vmqnic/datapath/rx-burst-one-irq",
+                   test_rx_burst_one_irq);
     qtest_add_func("vmqnic/datapath/reset-under-traffic",
                    test_reset_under_traffic);
     qtest_add_func("vmqnic/datapath/bad-rings", test_bad_rings);

@@ -3,8 +3,9 @@
  *
  * Every interrupt source (misc causes, queue completions) signals one
  * vector by marking it pending.  At the end of each device operation
- * (register write, received frame, TX run, timer) the pending vectors are
- * delivered, so sources sharing a vector coalesce into one interrupt.  A
+ * (register write, burst of received frames, TX run, timer) the pending
+ * vectors are delivered, so sources sharing a vector coalesce into one
+ * interrupt.  A
  * vector fires only while enabled in VEC_IMS and at most once per
  * VEC_ITR interval (measured on QEMU_CLOCK_VIRTUAL); otherwise it stays
  * pending.  In MSI-X mode a vector is an MSI-X table entry; in MSI and
@@ -17,7 +18,9 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/main-loop.h"
 #include "qemu/timer.h"
+#include "system/runstate.h"
 #include "hw/pci/msi.h"
 #include "hw/pci/msix.h"
 #include "vmqnic.h"
@@ -199,6 +202,26 @@ void vmqnic_irq_flush(VmqnicState *s)
     }
 }
 
+/*
+ * Received frames arrive one by one, in bursts (everything a backend read
+ * brought in): their vectors fire once the burst is written back, from a
+ * bottom half that runs before the main loop waits again.
+ */
+void vmqnic_irq_flush_later(VmqnicState *s)
+{
+    qemu_bh_schedule(s->irq_bh);
+}
+
+static void vmqnic_irq_bh(void *opaque)
+{
+    VmqnicState *s = opaque;
+
+    /* Nothing is delivered while the VM is stopped; resuming flushes */
+    if (runstate_is_running()) {
+        vmqnic_irq_flush(s);
+    }
+}
+
 void vmqnic_vec_enable(VmqnicState *s, unsigned word, uint32_t bits)
 {
     s->vec_ims[word] |= bits;
@@ -285,6 +308,8 @@ void vmqnic_irq_init(VmqnicState *s)
 {
     unsigned v;
 
+    s->irq_bh = qemu_bh_new_guarded(vmqnic_irq_bh, s,
+                                    &DEVICE(s)->mem_reentrancy_guard);
     for (v = 0; v < s->num_vectors; v++) {
         s->vec_timer[v].s = s;
         s->vec_timer[v].timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
@@ -297,6 +322,7 @@ void vmqnic_irq_exit(VmqnicState *s)
 {
     unsigned v;
 
+    qemu_bh_delete(s->irq_bh);
     for (v = 0; v < s->num_vectors; v++) {
         timer_free(s->vec_timer[v].timer);
         s->vec_timer[v].timer = NULL;

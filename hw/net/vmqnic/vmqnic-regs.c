@@ -712,6 +712,11 @@ static uint64_t vmqnic_mmio_read(void *opaque, hwaddr addr, unsigned size)
     unsigned index;
     hwaddr off;
 
+    /*
+     * Interrupts of frames already written back go first, as a read
+     * completion does not pass the device's earlier MSI writes on PCIe
+     */
+    vmqnic_irq_flush(s);
     if (size == 4 && !(addr & 3)) {
         r = vmqnic_region(s, addr, &index, &off);
     }

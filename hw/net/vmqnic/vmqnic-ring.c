@@ -206,17 +206,16 @@ void vmqnic_queue_tail(VmqnicState *s, unsigned q, int dir, uint32_t val)
 static bool ring_read(VmqnicState *s, VmqnicRing *r, uint32_t index,
                       void *buf, uint32_t n)
 {
-    PCIDevice *d = &s->parent_obj;
     uint32_t first = MIN(n, r->regs[R_Q_LEN] - index);
 
-    if (pci_dma_read(d, ring_desc_addr(r, index), buf,
-                     first * VMQNIC_DESC_SIZE) != MEMTX_OK) {
+    if (vmqnic_dma_read(s, ring_desc_addr(r, index), buf,
+                        first * VMQNIC_DESC_SIZE) != MEMTX_OK) {
         return false;
     }
     if (n > first &&
-        pci_dma_read(d, ring_base(r), (uint8_t *)buf +
-                     first * VMQNIC_DESC_SIZE,
-                     (n - first) * VMQNIC_DESC_SIZE) != MEMTX_OK) {
+        vmqnic_dma_read(s, ring_base(r), (uint8_t *)buf +
+                        first * VMQNIC_DESC_SIZE,
+                        (n - first) * VMQNIC_DESC_SIZE) != MEMTX_OK) {
         return false;
     }
     return true;
@@ -295,8 +294,8 @@ static size_t tx_peek(VmqnicState *s, const VmqnicTxDesc *desc, unsigned n,
     for (i = 0; i < n && done < size; i++) {
         size_t len = MIN(le16_to_cpu(desc[i].len), size - done);
 
-        if (pci_dma_read(PCI_DEVICE(s), le64_to_cpu(desc[i].addr),
-                         buf + done, len) != MEMTX_OK) {
+        if (vmqnic_dma_read(s, le64_to_cpu(desc[i].addr), buf + done,
+                            len) != MEMTX_OK) {
             break;
         }
         done += len;
@@ -552,7 +551,7 @@ static bool tx_gather(VmqnicState *s, dma_addr_t addr, uint16_t len,
                                 DMA_DIRECTION_TO_DEVICE,
                                 MEMTXATTRS_UNSPECIFIED);
     }
-    return pci_dma_read(d, addr, s->tx_scratch + off, len) == MEMTX_OK;
+    return vmqnic_dma_read(s, addr, s->tx_scratch + off, len) == MEMTX_OK;
 }
 
 /*
@@ -764,10 +763,9 @@ static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned budget)
                 sta |= VMQNIC_TXD_STA_ERR |
                        code << VMQNIC_TXD_STA_ERRCODE_SHIFT;
             }
-            pci_dma_write(&s->parent_obj,
-                          ring_desc_addr(r, (head + eop) &
-                                         (r->regs[R_Q_LEN] - 1)) +
-                          offsetof(VmqnicTxDesc, sta), &sta, 1);
+            vmqnic_dma_write(s, ring_desc_addr(r, (head + eop) &
+                                               (r->regs[R_Q_LEN] - 1)) +
+                             offsetof(VmqnicTxDesc, sta), &sta, 1);
         }
         budget -= MIN(budget, tx_cost(desc, eop + 1));
         ring_consume(r, c, eop + 1);
@@ -830,7 +828,6 @@ void vmqnic_tx_kick_all(VmqnicState *s)
 static bool rx_write(VmqnicState *s, unsigned q, const uint8_t *buf,
                      size_t size, const VmqnicRxInfo *info)
 {
-    PCIDevice *d = &s->parent_obj;
     VmqnicQueuePair *qp = &s->queues[q];
     VmqnicRing *r = &qp->ring[VMQNIC_RX];
     uint32_t bufsz = r->regs[R_Q_BUFSZ];
@@ -865,8 +862,8 @@ static bool rx_write(VmqnicState *s, unsigned q, const uint8_t *buf,
         };
 
         if (VMQNIC_FAULT(s, dma, q, VMQNIC_RX, false) ||
-            pci_dma_write(d, le64_to_cpu(desc[i].addr), buf + done,
-                          chunk) != MEMTX_OK) {
+            vmqnic_dma_write(s, le64_to_cpu(desc[i].addr), buf + done,
+                             chunk) != MEMTX_OK) {
             dma_ok = false;
         }
         done += chunk;
@@ -887,8 +884,8 @@ static bool rx_write(VmqnicState *s, unsigned q, const uint8_t *buf,
             wb.ptype = info->ptype;
         }
         /* Data before the write-back that hands the buffer back */
-        pci_dma_write(d, ring_desc_addr(r, (head + i) & mask), &wb,
-                      sizeof(wb));
+        vmqnic_dma_write(s, ring_desc_addr(r, (head + i) & mask), &wb,
+                         sizeof(wb));
     }
     ring_consume(r, &s->rx_cache[q], n);
     r->regs[R_Q_HEAD] = (head + n) & mask;

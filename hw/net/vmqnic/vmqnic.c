@@ -91,7 +91,8 @@ bool vmqnic_own_bar(VmqnicState *s, uint64_t addr, uint64_t len)
 
 /*
  * The device does no work while the VM is stopped (the final stage of a
- * migration saves its state then): TX work pending then resumes here.
+ * migration saves its state then): TX work and interrupts pending then
+ * resume here.
  */
 static void vmqnic_vm_state_change(void *opaque, bool running,
                                    RunState state)
@@ -100,6 +101,7 @@ static void vmqnic_vm_state_change(void *opaque, bool running,
 
     if (running) {
         vmqnic_tx_kick_all(s);
+        vmqnic_irq_flush_later(s);
     }
 }
 
@@ -237,7 +239,7 @@ static ssize_t vmqnic_receive(NetClientState *nc, const uint8_t *buf,
     }
 
     vmqnic_rx_classify(s, buf, size, -1);
-    vmqnic_irq_flush(s);
+    vmqnic_irq_flush_later(s);
     return wire_size;
 }
 
@@ -376,6 +378,7 @@ static void vmqnic_realize(PCIDevice *d, Error **errp)
     }
 
     vmqnic_irq_init(s);
+    vmqnic_dma_init(s);
     vmqnic_rings_init(s);
     vmqnic_filter_init(s);
     vmqnic_debug_init(s);
@@ -405,6 +408,7 @@ static void vmqnic_exit(PCIDevice *d)
     qemu_del_nic(s->nic);
     g_free(s->rx_csum_buf);
     vmqnic_rings_exit(s);
+    vmqnic_dma_exit(s);
     vmqnic_filter_exit(s);
     vmqnic_debug_exit(s);
     vmqnic_irq_exit(s);

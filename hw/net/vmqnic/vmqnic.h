@@ -96,6 +96,16 @@ typedef struct VmqnicPoolMasks {
 /* Descriptors the device read ahead from a ring (vmqnic-ring.c) */
 typedef struct VmqnicDescCache VmqnicDescCache;
 
+/* A guest RAM section the device reaches with plain memcpy (vmqnic-dma.c) */
+typedef struct VmqnicDmaWindow {
+    MemoryRegionCache cache;
+    hwaddr base;                /* bus address of the section's start */
+    hwaddr len;                 /* 0: not mapped */
+} VmqnicDmaWindow;
+
+/* RAM below and above 4 GiB, a RAM section of another device, a spare */
+#define VMQNIC_DMA_WINDOWS          4
+
 typedef struct VmqnicVecTimer {
     VmqnicState *s;
     QEMUTimer *timer;
@@ -137,6 +147,7 @@ struct VmqnicState {
     uint32_t vec_pending[VMQNIC_VEC_WORDS];
     int64_t vec_next[VMQNIC_MAX_VECTORS];   /* moderation: next allowed */
     VmqnicVecTimer vec_timer[VMQNIC_MAX_VECTORS];
+    QEMUBH *irq_bh;             /* delivers after a burst of received frames */
     uint32_t rxq_icr[VMQNIC_QUEUE_WORDS];
     uint32_t txq_icr[VMQNIC_QUEUE_WORDS];
 
@@ -166,6 +177,10 @@ struct VmqnicState {
     uint32_t rx_backlog_len[VMQNIC_MAX_QUEUES];
     VmqnicDescCache *rx_cache;  /* one per queue */
     VmqnicDescCache *tx_cache;  /* the TX queue being processed */
+    VmqnicDmaWindow dma_win[VMQNIC_DMA_WINDOWS];
+    unsigned dma_win_next;      /* the window the next mapping replaces */
+    MemoryListener dma_listener;    /* drops the windows on map changes */
+    bool dma_listening;
 
     /* Injected faults (vmqnic-debug.c) */
     VmqnicFaults faults;
@@ -198,6 +213,15 @@ void G_GNUC_PRINTF(4, 5) vmqnic_guest_error(VmqnicState *s, unsigned code,
                                             const char *fmt, ...);
 bool vmqnic_link_up(VmqnicState *s);
 bool vmqnic_own_bar(VmqnicState *s, uint64_t addr, uint64_t len);
+
+/* vmqnic-dma.c */
+void vmqnic_dma_init(VmqnicState *s);
+void vmqnic_dma_exit(VmqnicState *s);
+void vmqnic_dma_unmap_all(VmqnicState *s);
+MemTxResult vmqnic_dma_read(VmqnicState *s, dma_addr_t addr, void *buf,
+                            dma_addr_t len);
+MemTxResult vmqnic_dma_write(VmqnicState *s, dma_addr_t addr, const void *buf,
+                             dma_addr_t len);
 
 /* vmqnic-regs.c */
 extern const MemoryRegionOps vmqnic_mmio_ops;
@@ -257,6 +281,7 @@ void vmqnic_irq_exit(VmqnicState *s);
 void vmqnic_irq_reset(VmqnicState *s);
 void vmqnic_irq_post_load(VmqnicState *s);
 void vmqnic_irq_flush(VmqnicState *s);
+void vmqnic_irq_flush_later(VmqnicState *s);
 void vmqnic_misc_cause(VmqnicState *s, uint32_t causes);
 void vmqnic_misc_enable(VmqnicState *s, uint32_t bits);
 void vmqnic_vector_signal(VmqnicState *s, unsigned vector);
