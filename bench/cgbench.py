@@ -23,20 +23,27 @@ POOLS = (1, 8, 64)
 FILTERS = (1, 8, 32, 128)
 
 
-def run(qemu, dev, direction, size, batch, calls):
-    """Instructions of QEMU's main loop and frames, for @calls calls."""
+def run(qemu, dev, direction, size, batch, calls, sink=False):
+    """
+    Instructions of QEMU's main loop and frames, for @calls calls.  @dev
+    'floor': the socket netdev alone (devbench.bench_rx_floor); @sink: TX
+    to no netdev.
+    """
     with tempfile.TemporaryDirectory(prefix='vmqnic-cg-') as tmp:
         out = os.path.join(tmp, 'cg.out')
         os.environ['BENCH_QEMU_WRAP'] = (
             'valgrind -q --tool=callgrind --toggle-collect=main_loop_wait '
             '--callgrind-out-file=%s' % out)
         try:
-            nic = devbench.NICS[dev](qemu)
+            nic = (devbench.Floor(qemu) if dev == 'floor' else
+                   devbench.NICS[dev](qemu, sink=sink))
         finally:
             del os.environ['BENCH_QEMU_WRAP']
         frames = 0
         try:
-            fn = devbench.bench_tx if direction == 'tx' else devbench.bench_rx
+            fn = (devbench.bench_rx_floor if dev == 'floor' else
+                  devbench.bench_tx if direction == 'tx' else
+                  devbench.bench_rx)
             for _ in range(calls):
                 res = fn(nic, size, batch, 0)
                 frames += res['frames'] + 3 * batch  # warm-up batches too
@@ -166,10 +173,40 @@ def classify_table(qemu, outdir, log=print):
     return res
 
 
-def measure(qemu, dev, direction, size, batch, calls):
-    i0, f0 = run(qemu, dev, direction, size, batch, 1)
-    i1, f1 = run(qemu, dev, direction, size, batch, 1 + calls)
+def measure(qemu, dev, direction, size, batch, calls, sink=False):
+    i0, f0 = run(qemu, dev, direction, size, batch, 1, sink)
+    i1, f1 = run(qemu, dev, direction, size, batch, 1 + calls, sink)
     return (i1 - i0) / (f1 - f0)
+
+
+def device_table(qemu, devices, batch, calls, log=print):
+    """
+    Instructions per frame of the device model alone: TX with no netdev
+    (the frames go nowhere), RX less what the socket backend and the net
+    layer cost with no device attached (the floor).  Returns
+    {'tx/64': {'vmqnic': n, ...}, ..., 'floor': {'rx/64': n, ...}}.
+    """
+    res = {'floor': {}}
+    log('instructions per frame, device model alone, %d frames per '
+        'doorbell (TX to no netdev; RX less the socket backend)' % batch)
+    for size in (64, 1514):
+        res['floor']['rx/%d' % size] = measure(qemu, 'floor', 'rx', size,
+                                               batch, calls)
+    for d in ('tx', 'rx'):
+        for size in (64, 1514):
+            row = res.setdefault('%s/%d' % (d, size), {})
+            for dev in devices:
+                if d == 'tx':
+                    row[dev] = measure(qemu, dev, d, size, batch, calls,
+                                       sink=True)
+                else:
+                    row[dev] = (measure(qemu, dev, d, size, batch, calls) -
+                                res['floor']['rx/%d' % size])
+            log('%s %4d  %s' % (d.upper(), size, '  '.join(
+                '%s %6.0f' % (dev, row[dev]) for dev in devices)) +
+                ('  (floor %.0f)' % res['floor']['rx/%d' % size]
+                 if d == 'rx' else ''))
+    return res
 
 
 def main():
@@ -180,6 +217,8 @@ def main():
     ap.add_argument('--batch', type=int, default=256)
     ap.add_argument('--calls', type=int, default=4,
                     help='measured calls of 4 batches each')
+    ap.add_argument('--device-only', action='store_true',
+                    help='the device model alone (device_table)')
     ap.add_argument('--classify', action='store_true',
                     help='the classification sweep (pools x filters) only')
     ap.add_argument('--out', help='classification results: OUT/classify-cg'
@@ -187,6 +226,10 @@ def main():
     args = ap.parse_args()
     if args.classify:
         classify_table(args.qemu, args.out)
+        return
+    if args.device_only:
+        device_table(args.qemu, args.devices.split(','), args.batch,
+                     args.calls)
         return
     print('instructions per frame, %d frames per doorbell' % args.batch)
     for d in ('tx', 'rx'):

@@ -15,12 +15,14 @@
 #
 # QEMU's CPU time is utime + stime of /proc/<pid>/stat (all threads).
 
+import fcntl
 import mmap
 import os
 import socket
 import struct
 import subprocess
 import tempfile
+import termios
 import time
 
 MEM_SIZE = 128 << 20
@@ -56,7 +58,12 @@ def frame(size, dst=MAC, src=PEER, tag=0):
 class Qtest:
     """A QEMU run by the qtest accelerator, guest RAM shared with us."""
 
-    def __init__(self, qemu, device, extra=()):
+    def __init__(self, qemu, device, extra=(), sink=False):
+        """
+        @device None: the socket netdev alone, with no device (see
+        bench_rx_floor); @sink: the device with no netdev at all, so
+        that what it sends goes nowhere (see bench_tx)
+        """
         self.tmp = tempfile.mkdtemp(prefix='vmqnic-bench-')
         shm = tempfile.NamedTemporaryFile(prefix='vmqnic-bench-',
                                           dir='/dev/shm', delete=False)
@@ -77,9 +84,13 @@ class Qtest:
                 'mem-path=%s,share=on' % (MEM_SIZE >> 20, self.mem_path),
                 '-nodefaults', '-display', 'none',
                 '-qtest', 'unix:' + path, '-qtest-log', '/dev/null',
-                '-netdev', 'socket,fd=%d,id=hs0' % qemu_end.fileno(),
-                '-device', '%s,netdev=hs0,addr=04.0,mac=%s' %
-                (device, ':'.join('%02x' % b for b in MAC))] + list(extra)
+                ] + list(extra)
+        if not sink:
+            args += ['-netdev', 'socket,fd=%d,id=hs0' % qemu_end.fileno()]
+        if device:
+            args += ['-device', '%s,addr=04.0,mac=%s%s' %
+                     (device, ':'.join('%02x' % b for b in MAC),
+                      '' if sink else ',netdev=hs0')]
         # e.g. "valgrind --tool=callgrind" to profile the device model
         wrap = os.environ.get('BENCH_QEMU_WRAP', '').split()
         self.proc = subprocess.Popen(wrap + args,
@@ -151,9 +162,10 @@ class Nic:
     msix_bar = None
     tx_dd = 12                      # byte holding the TX DD bit
 
-    def __init__(self, qemu, extra_props='', extra=()):
+    def __init__(self, qemu, extra_props='', extra=(), sink=False):
         self.tx_next = self.rx_next = 0     # tails written so far
-        self.q = Qtest(qemu, self.device + extra_props, extra)
+        self.sink = sink
+        self.q = Qtest(qemu, self.device + extra_props, extra, sink)
         self.mem = self.q.mem
         self.pci_setup()
         self.setup()
@@ -430,12 +442,51 @@ def bench_tx(nic, size, batch, seconds, virt_clock=False):
         # As a driver reading the head: answered once the device is done
         # (vmqnic sends from a bottom half after the doorbell returns), so
         # that this script sleeps while QEMU works, whatever the device
-        nic.tx_head()
-        recv_exact(nic.q.wire, sink)
+        head = nic.tx_head()
+        if nic.sink:
+            # No netdev: the frames went nowhere; done when all are sent
+            while head != nic.tx_next:
+                head = nic.tx_head()
+        else:
+            recv_exact(nic.q.wire, sink)
 
     res = timed(nic, one, batch, seconds, virt_clock)
-    assert struct.unpack('>I', sink[:4])[0] == size, 'TX frame size'
+    assert nic.sink or struct.unpack('>I', sink[:4])[0] == size, \
+        'TX frame size'
     return res
+
+
+class Floor:
+    """The socket netdev with no device: what receiving costs QEMU alone."""
+    name = 'floor'
+
+    def __init__(self, qemu):
+        self.q = Qtest(qemu, None)
+
+    def close(self):
+        self.q.close()
+
+
+def bench_rx_floor(floor, size, batch, seconds):
+    """
+    Frames written to the socket as bench_rx does, read by the socket
+    backend and dropped by the net layer, as nothing is attached: the
+    share of bench_rx's figures that no device can save.
+    """
+    blob = (struct.pack('>I', size) + frame(size)) * batch
+    wire = floor.q.wire
+    outq = bytearray(4)
+
+    def one():
+        wire.sendall(blob)
+        # Done when QEMU has read everything (nothing queued on our side)
+        while True:
+            fcntl.ioctl(wire.fileno(), termios.TIOCOUTQ, outq)
+            if not struct.unpack('i', outq)[0]:
+                break
+            time.sleep(0.00002)
+
+    return timed(floor, one, batch, seconds)
 
 
 def bench_rx(nic, size, batch, seconds, virt_clock=False):
