@@ -209,13 +209,18 @@ void vmqnic_irq_flush(VmqnicState *s)
  */
 void vmqnic_irq_flush_later(VmqnicState *s)
 {
-    qemu_bh_schedule(s->irq_bh);
+    /* Once per burst: each schedule may wake the main loop (an eventfd) */
+    if (!s->irq_bh_scheduled) {
+        s->irq_bh_scheduled = true;
+        qemu_bh_schedule(s->irq_bh);
+    }
 }
 
 static void vmqnic_irq_bh(void *opaque)
 {
     VmqnicState *s = opaque;
 
+    s->irq_bh_scheduled = false;
     /* Nothing is delivered while the VM is stopped; resuming flushes */
     if (runstate_is_running()) {
         vmqnic_irq_flush(s);

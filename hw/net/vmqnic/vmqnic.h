@@ -148,6 +148,7 @@ struct VmqnicState {
     int64_t vec_next[VMQNIC_MAX_VECTORS];   /* moderation: next allowed */
     VmqnicVecTimer vec_timer[VMQNIC_MAX_VECTORS];
     QEMUBH *irq_bh;             /* delivers after a burst of received frames */
+    bool irq_bh_scheduled;
     uint32_t rxq_icr[VMQNIC_QUEUE_WORDS];
     uint32_t txq_icr[VMQNIC_QUEUE_WORDS];
 
