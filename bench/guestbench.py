@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# guestbench.py: TCP throughput of a guest's NIC, vmqnic against igb,
-# e1000e and virtio-net-pci, on the same backend (user-mode networking,
-# iperf3 through a forwarded port) and the same guest image
-# (scripts/guest-image.sh, job guest/image/jobs/bench.sh).
+# guestbench.py: TCP throughput and UDP packet rate of a guest's NIC,
+# vmqnic against igb, e1000e and virtio-net-pci, on the same backend
+# (user-mode networking, iperf3 through forwarded ports) and the same
+# guest image (scripts/guest-image.sh, job guest/image/jobs/bench.sh).
 #
 # For each NIC: host-to-guest (guest RX) and guest-to-host (guest TX, iperf3
-# -R) throughput, and QEMU's CPU time per transferred GB, several runs,
-# medians.  TCG unless VMQNIC_KVM=1 and /dev/kvm works (tests/guest).
+# -R) throughput, and QEMU's CPU time per transferred GB; the same for
+# 64-byte UDP datagrams (packet rate); several runs, medians.  TCG
+# unless VMQNIC_KVM=1 and /dev/kvm works (tests/guest).
 
 import argparse
 import json
@@ -63,12 +64,39 @@ def iperf(port, seconds, reverse, pid, tries=5):
             'qemu_cpu_s_per_gb': (c1 - c0) / (nbytes / 1e9)}
 
 
+def iperf_udp(port, seconds, reverse, pid, size=64):
+    """
+    Packet rate: @size-byte UDP datagrams as fast as the sender can, for
+    @seconds; datagrams per second that arrived, and QEMU's CPU time per
+    datagram that arrived
+    """
+    args = ['iperf3', '-c', '127.0.0.1', '-p', str(port), '-u', '-b', '0',
+            '-l', str(size), '-t', str(seconds), '-J'] + \
+        (['-R'] if reverse else [])
+    for attempt in range(5):
+        time.sleep(1)
+        c0 = cpu_seconds(pid)
+        out = subprocess.run(args, capture_output=True, text=True,
+                             timeout=120)
+        c1 = cpu_seconds(pid)
+        res = json.loads(out.stdout)
+        if 'error' not in res:
+            break
+    if 'error' in res:
+        raise RuntimeError(res['error'])
+    s = res['end']['sum']
+    got = max(s['packets'] - s['lost_packets'], 1)
+    return {'pps': got / s['seconds'],
+            'sent_pps': s['packets'] / s['seconds'],
+            'qemu_cpu_us_per_pkt': (c1 - c0) / got * 1e6}
+
+
 def one_guest(name, model, driver, seconds, build, logs):
     port = free_port()
     with tempfile.TemporaryDirectory(prefix='vmqnic-gbench-') as tmp:
         g = guestlib.Guest(tmp, 'bench-' + name, 'bench', [
             [('-netdev', 'user,id=n0,hostfwd=tcp:127.0.0.1:%d-10.0.2.15:5201'
-              % port),
+              ',hostfwd=udp:127.0.0.1:%d-10.0.2.15:5201' % (port, port)),
              ('-device', '%s,netdev=n0,mac=52:54:00:12:34:56' % model)],
         ], params={'driver': driver}, build=build, log_dir=logs)
         out = {}
@@ -84,6 +112,8 @@ def one_guest(name, model, driver, seconds, build, logs):
                 time.sleep(1)
             out['h2g'] = iperf(port, seconds, False, g.proc.pid)
             out['g2h'] = iperf(port, seconds, True, g.proc.pid)
+            out['h2g_udp'] = iperf_udp(port, seconds, False, g.proc.pid)
+            out['g2h_udp'] = iperf_udp(port, seconds, True, g.proc.pid)
             return 'ok'
 
         g.handlers['measure'] = measure
@@ -123,16 +153,17 @@ def main():
                 print('run %d %s: %s' % (r + 1, name, e), file=sys.stderr)
                 continue
             raw.setdefault(name, []).append(res)
-            print('run %d %-10s host->guest %7.0f Mb/s  guest->host %7.0f '
-                  'Mb/s' % (r + 1, name, res['h2g']['mbit_s'],
-                            res['g2h']['mbit_s']), file=sys.stderr,
-                  flush=True)
+            print('run %d %-10s host->guest %7.0f Mb/s %7.0f pkt/s  '
+                  'guest->host %7.0f Mb/s %7.0f pkt/s' %
+                  (r + 1, name, res['h2g']['mbit_s'], res['h2g_udp']['pps'],
+                   res['g2h']['mbit_s'], res['g2h_udp']['pps']),
+                  file=sys.stderr, flush=True)
     summary = {}
     for name, runs in raw.items():
         # runs: how many of the runs measured this NIC
         summary[name] = {d: {k: statistics.median(x[d][k] for x in runs)
-                             for k in ('mbit_s', 'qemu_cpu_s_per_gb')}
-                         for d in ('h2g', 'g2h')}
+                             for k in runs[0][d]}
+                         for d in ('h2g', 'g2h', 'h2g_udp', 'g2h_udp')}
         summary[name]['runs'] = len(runs)
     ref = summary.get('igb')
     lines = ['Guest TCP throughput (iperf3 over user-mode networking, '
@@ -150,6 +181,20 @@ def main():
             s['g2h']['mbit_s'],
             s['g2h']['mbit_s'] / ref['g2h']['mbit_s'] if ref else 0,
             s['h2g']['qemu_cpu_s_per_gb'], s['g2h']['qemu_cpu_s_per_gb']))
+    lines += ['', 'Guest packet rate (iperf3 -u -b 0 -l 64: 64-byte UDP '
+              'datagrams that arrived, per second; QEMU CPU per datagram)',
+              '%-10s %12s %8s %12s %8s %14s %14s' %
+              ('NIC', 'host->guest', '/igb', 'guest->host', '/igb',
+               'CPU us h->g', 'CPU us g->h')]
+    for name in summary:
+        s = summary[name]
+        lines.append('%-10s %8.0f pps %8.2f %8.0f pps %8.2f %14.2f %14.2f' % (
+            name, s['h2g_udp']['pps'],
+            s['h2g_udp']['pps'] / ref['h2g_udp']['pps'] if ref else 0,
+            s['g2h_udp']['pps'],
+            s['g2h_udp']['pps'] / ref['g2h_udp']['pps'] if ref else 0,
+            s['h2g_udp']['qemu_cpu_us_per_pkt'],
+            s['g2h_udp']['qemu_cpu_us_per_pkt']))
     text = '\n'.join(lines)
     out = args.out or os.path.join(args.build, 'bench', 'guest.json')
     with open(out, 'w') as f:

@@ -48,9 +48,35 @@ def median_of(runs, keys=('fps', 'cpu_ns', 'user_ns', 'sys_ns')):
     return out
 
 
+def run_device_alone(qemu, r, seconds, raw, log):
+    """TX to no netdev; the socket backend alone (the RX floor)"""
+    for dev in DEVICES:
+        nic = devbench.NICS[dev](qemu, sink=True)
+        try:
+            for size in SIZES:
+                res = devbench.bench_tx(nic, size, 256, seconds)
+                key = '%s/tx/%d' % (dev, size)
+                raw['device'].setdefault(key, []).append(res)
+                log('run %d %-28s %9.0f fps %7.0f ns/frame' %
+                    (r + 1, key + ' (no netdev)', res['fps'], res['cpu_ns']))
+        finally:
+            nic.close()
+    floor = devbench.Floor(qemu)
+    try:
+        for size in SIZES:
+            res = devbench.bench_rx_floor(floor, size, 256, seconds)
+            key = 'floor/rx/%d' % size
+            raw['device'].setdefault(key, []).append(res)
+            log('run %d %-28s %9.0f fps %7.0f ns/frame' %
+                (r + 1, key, res['fps'], res['cpu_ns']))
+    finally:
+        floor.close()
+
+
 def run_all(qemu, runs, seconds, log):
-    raw = {'datapath': {}, 'classify': {}, 'moderation': {}}
+    raw = {'datapath': {}, 'classify': {}, 'moderation': {}, 'device': {}}
     for r in range(runs):
+        run_device_alone(qemu, r, seconds, raw, log)
         for dev in DEVICES:
             nic = devbench.NICS[dev](qemu)
             try:
@@ -96,7 +122,26 @@ def summarize(raw):
     cl = {k: median_of(v) for k, v in raw['classify'].items()}
     mod = {k: median_of(v, ('fps', 'cpu_ns', 'frames_per_irq'))
            for k, v in raw['moderation'].items()}
-    return {'datapath': dp, 'classify': cl, 'moderation': mod}
+    # The device model alone, 256 frames per doorbell: TX with no netdev,
+    # RX less the floor (the socket backend with nothing attached)
+    alone = {k: median_of(v) for k, v in raw['device'].items()}
+    dev = {}
+    for d in ('tx', 'rx'):
+        for size in SIZES:
+            for name in DEVICES:
+                if d == 'tx':
+                    ns = alone['%s/tx/%d' % (name, size)]['cpu_ns']
+                else:
+                    ns = (dp['%s/rx/%d/256' % (name, size)]['cpu_ns'] -
+                          alone['floor/rx/%d' % size]['cpu_ns'])
+                dev['%s/%s/%d' % (name, d, size)] = {'cpu_ns': ns}
+    for k, v in dev.items():
+        igb = dev['igb/' + k.split('/', 1)[1]]['cpu_ns']
+        v['cpu_vs_igb'] = v['cpu_ns'] / igb if igb > 0 else float('nan')
+    dev['floor'] = {k: v['cpu_ns'] for k, v in alone.items()
+                    if k.startswith('floor/')}
+    return {'datapath': dp, 'classify': cl, 'moderation': mod,
+            'device': dev}
 
 
 def tables(res):
@@ -118,6 +163,36 @@ def tables(res):
                                 v['cpu_ns'], v['user_ns'], v['cpu_vs_igb'],
                                 v['user_vs_igb'], v['fps_vs_igb']))
     out.append('')
+    dev = res['device']
+    out.append('The device model alone, 256 frames per doorbell: CPU ns per '
+               'frame; TX to no netdev, RX less the socket backend alone '
+               '(%s ns)' % ' / '.join('%.0f' % dev['floor']['floor/rx/%d' % s]
+                                      for s in SIZES))
+    out.append('%-4s %5s  ' % ('dir', 'size') +
+               ''.join('%9s %7s' % (n, '/igb') for n in DEVICES))
+    for d in ('tx', 'rx'):
+        for size in SIZES:
+            out.append('%-4s %5d  ' % (d.upper(), size) + ''.join(
+                '%9.0f %7.2f' % (dev['%s/%s/%d' % (n, d, size)]['cpu_ns'],
+                                 dev['%s/%s/%d' % (n, d, size)]['cpu_vs_igb'])
+                for n in DEVICES))
+    out.append('')
+    for name, title in (('instructions', 'through the socket netdev'),
+                        ('instructions_alone', 'the device model alone')):
+        if name not in res:
+            continue
+        ins = res[name]
+        out.append('Instructions per frame under callgrind, %s, 256 frames '
+                   'per doorbell' % title)
+        out.append('%-4s %5s  ' % ('dir', 'size') +
+                   ''.join('%9s %7s' % (n, '/igb') for n in DEVICES))
+        for d in ('tx', 'rx'):
+            for size in SIZES:
+                row = ins['%s/%d' % (d, size)]
+                out.append('%-4s %5d  ' % (d.upper(), size) + ''.join(
+                    '%9.0f %7.2f' % (row[n], row[n] / row['igb'])
+                    for n in DEVICES))
+        out.append('')
     out.append('vmqnic classification: RX of 64-byte frames, CPU ns per frame')
     out.append('pools  ' + ''.join('%9s' % ('%d filt' % f) for f in FILTERS))
     for p in POOLS:
@@ -241,6 +316,11 @@ def main():
         log('run-bench: no valgrind, no classification instruction counts '
             '(scripts/install-deps.sh bench installs it)')
     else:
+        log('instructions per frame under callgrind (about two minutes)')
+        res['instructions'] = cgbench.totals_table(qemu, DEVICES, 256, 4,
+                                                   log)
+        res['instructions_alone'] = cgbench.device_table(qemu, DEVICES, 256,
+                                                         4, log)
         log('classification under callgrind (about a minute)')
         cg = cgbench.classify_table(qemu, outdir, log)
         vals = list(cg.values())
