@@ -43,9 +43,10 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
-def iperf(port, seconds, reverse, pid, tries=5):
+def run_iperf(port, seconds, reverse, pid, extra=(), tries=5):
+    """iperf3's JSON report and QEMU's CPU seconds during the run"""
     args = ['iperf3', '-c', '127.0.0.1', '-p', str(port), '-t',
-            str(seconds), '-J'] + (['-R'] if reverse else [])
+            str(seconds), '-J'] + list(extra) + (['-R'] if reverse else [])
     for attempt in range(tries):
         # the server takes a moment between tests: a new one may be reset
         time.sleep(1)
@@ -55,13 +56,16 @@ def iperf(port, seconds, reverse, pid, tries=5):
         c1 = cpu_seconds(pid)
         res = json.loads(out.stdout)
         if 'error' not in res:
-            break
-    if 'error' in res:
-        raise RuntimeError(res['error'])
+            return res, c1 - c0
+    raise RuntimeError(res['error'])
+
+
+def iperf(port, seconds, reverse, pid):
+    res, cpu = run_iperf(port, seconds, reverse, pid)
     end = res['end']
     nbytes = end['sum_received']['bytes']
     return {'mbit_s': end['sum_received']['bits_per_second'] / 1e6,
-            'qemu_cpu_s_per_gb': (c1 - c0) / (nbytes / 1e9)}
+            'qemu_cpu_s_per_gb': cpu / (nbytes / 1e9)}
 
 
 def iperf_udp(port, seconds, reverse, pid, size=64):
@@ -70,25 +74,13 @@ def iperf_udp(port, seconds, reverse, pid, size=64):
     @seconds; datagrams per second that arrived, and QEMU's CPU time per
     datagram that arrived
     """
-    args = ['iperf3', '-c', '127.0.0.1', '-p', str(port), '-u', '-b', '0',
-            '-l', str(size), '-t', str(seconds), '-J'] + \
-        (['-R'] if reverse else [])
-    for attempt in range(5):
-        time.sleep(1)
-        c0 = cpu_seconds(pid)
-        out = subprocess.run(args, capture_output=True, text=True,
-                             timeout=120)
-        c1 = cpu_seconds(pid)
-        res = json.loads(out.stdout)
-        if 'error' not in res:
-            break
-    if 'error' in res:
-        raise RuntimeError(res['error'])
+    res, cpu = run_iperf(port, seconds, reverse, pid,
+                         ('-u', '-b', '0', '-l', str(size)))
     s = res['end']['sum']
     got = max(s['packets'] - s['lost_packets'], 1)
     return {'pps': got / s['seconds'],
             'sent_pps': s['packets'] / s['seconds'],
-            'qemu_cpu_us_per_pkt': (c1 - c0) / got * 1e6}
+            'qemu_cpu_us_per_pkt': cpu / got * 1e6}
 
 
 def one_guest(name, model, driver, seconds, build, logs):
@@ -129,6 +121,23 @@ def one_guest(name, model, driver, seconds, build, logs):
         return out
 
 
+def table(summary, title, cases, key, unit, cpu_key, cpu_unit):
+    """Lines of one table: both directions of @cases, ratios to igb"""
+    ref = summary.get('igb')
+    lines = [title, '%-10s %14s %6s %14s %6s %14s %14s' %
+             ('NIC', 'host->guest', '/igb', 'guest->host', '/igb',
+              cpu_unit + ' h->g', cpu_unit + ' g->h')]
+    for name, s in summary.items():
+        row = '%-10s' % name
+        for c in cases:
+            row += ' %9.0f %-4s %6.2f' % (
+                s[c][key], unit, s[c][key] / ref[c][key] if ref else 0)
+        for c in cases:
+            row += ' %14.2f' % s[c][cpu_key]
+        lines.append(row)
+    return lines
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('--build', default=os.path.join(TOP, 'build'))
@@ -165,36 +174,17 @@ def main():
                              for k in runs[0][d]}
                          for d in ('h2g', 'g2h', 'h2g_udp', 'g2h_udp')}
         summary[name]['runs'] = len(runs)
-    ref = summary.get('igb')
-    lines = ['Guest TCP throughput (iperf3 over user-mode networking, '
-             'median of %d runs of %d s; %s)' %
-             (args.runs, args.seconds,
-              'KVM' if guestlib.kvm_works() else 'TCG'),
-             '%-10s %12s %8s %12s %8s %14s %14s' %
-             ('NIC', 'host->guest', '/igb', 'guest->host', '/igb',
-              'CPU s/GB h->g', 'CPU s/GB g->h')]
-    for name in summary:
-        s = summary[name]
-        lines.append('%-10s %7.0f Mb/s %8.2f %7.0f Mb/s %8.2f %14.2f %14.2f' % (
-            name, s['h2g']['mbit_s'],
-            s['h2g']['mbit_s'] / ref['h2g']['mbit_s'] if ref else 0,
-            s['g2h']['mbit_s'],
-            s['g2h']['mbit_s'] / ref['g2h']['mbit_s'] if ref else 0,
-            s['h2g']['qemu_cpu_s_per_gb'], s['g2h']['qemu_cpu_s_per_gb']))
-    lines += ['', 'Guest packet rate (iperf3 -u -b 0 -l 64: 64-byte UDP '
-              'datagrams that arrived, per second; QEMU CPU per datagram)',
-              '%-10s %12s %8s %12s %8s %14s %14s' %
-              ('NIC', 'host->guest', '/igb', 'guest->host', '/igb',
-               'CPU us h->g', 'CPU us g->h')]
-    for name in summary:
-        s = summary[name]
-        lines.append('%-10s %8.0f pps %8.2f %8.0f pps %8.2f %14.2f %14.2f' % (
-            name, s['h2g_udp']['pps'],
-            s['h2g_udp']['pps'] / ref['h2g_udp']['pps'] if ref else 0,
-            s['g2h_udp']['pps'],
-            s['g2h_udp']['pps'] / ref['g2h_udp']['pps'] if ref else 0,
-            s['h2g_udp']['qemu_cpu_us_per_pkt'],
-            s['g2h_udp']['qemu_cpu_us_per_pkt']))
+    accel = 'KVM' if guestlib.kvm_works() else 'TCG'
+    lines = table(summary, 'Guest TCP throughput (iperf3 over user-mode '
+                  'networking, median of %d runs of %d s; %s)' %
+                  (args.runs, args.seconds, accel),
+                  ('h2g', 'g2h'), 'mbit_s', 'Mb/s', 'qemu_cpu_s_per_gb',
+                  'CPU s/GB')
+    lines += [''] + table(summary, 'Guest packet rate (iperf3 -u -b 0 -l '
+                          '64: 64-byte UDP datagrams that arrived, per '
+                          'second; QEMU CPU per datagram)',
+                          ('h2g_udp', 'g2h_udp'), 'pps', 'pps',
+                          'qemu_cpu_us_per_pkt', 'CPU us')
     text = '\n'.join(lines)
     out = args.out or os.path.join(args.build, 'bench', 'guest.json')
     with open(out, 'w') as f:
