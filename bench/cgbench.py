@@ -179,6 +179,23 @@ def measure(qemu, dev, direction, size, batch, calls, sink=False):
     return (i1 - i0) / (f1 - f0)
 
 
+def totals_table(qemu, devices, batch, calls, log=print):
+    """
+    Instructions per frame through the socket netdev (what
+    run-bench.py's CPU times measure): {'tx/64': {'vmqnic': n, ...}, ...}
+    """
+    res = {}
+    log('instructions per frame, %d frames per doorbell' % batch)
+    for d in ('tx', 'rx'):
+        for size in (64, 1514):
+            row = res.setdefault('%s/%d' % (d, size), {})
+            for dev in devices:
+                row[dev] = measure(qemu, dev, d, size, batch, calls)
+            log('%s %4d  %s' % (d.upper(), size, '  '.join(
+                '%s %6.0f' % (dev, row[dev]) for dev in devices)))
+    return res
+
+
 def device_table(qemu, devices, batch, calls, log=print):
     """
     Instructions per frame of the device model alone: TX with no netdev
@@ -231,15 +248,7 @@ def main():
         device_table(args.qemu, args.devices.split(','), args.batch,
                      args.calls)
         return
-    print('instructions per frame, %d frames per doorbell' % args.batch)
-    for d in ('tx', 'rx'):
-        for size in (64, 1514):
-            row = []
-            for dev in args.devices.split(','):
-                row.append('%s %6.0f' % (dev, measure(
-                    args.qemu, dev, d, size, args.batch, args.calls)))
-            print('%s %4d  %s' % (d.upper(), size, '  '.join(row)),
-                  flush=True)
+    totals_table(args.qemu, args.devices.split(','), args.batch, args.calls)
 
 
 if __name__ == '__main__':
