@@ -33,6 +33,10 @@ QEMU_BUILD_BUG_ON((int)VMQNIC_QSTAT_RX_PKTS != (int)VMQNIC_STAT_RX_PKTS ||
 
 /* Descriptors handled per TX queue in one bottom-half run */
 #define VMQNIC_TX_BUDGET            256
+/* Descriptors a TX doorbell processes itself, before the bottom half */
+#define VMQNIC_TX_INLINE_BUDGET     64
+
+static void tx_doorbell(VmqnicState *s, unsigned q);
 
 static dma_addr_t ring_base(const VmqnicRing *r)
 {
@@ -190,7 +194,7 @@ void vmqnic_queue_tail(VmqnicState *s, unsigned q, int dir, uint32_t val)
         return;
     }
     if (dir == VMQNIC_TX) {
-        vmqnic_tx_kick(s, q);
+        tx_doorbell(s, q);
     } else {
         unsigned i;
 
@@ -775,6 +779,21 @@ static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned budget)
         }
     }
     return true;
+}
+
+/*
+ * A TX doorbell: a short run goes out at once, within the register write,
+ * which spares the guest a wake-up of the main loop per doorbell; the
+ * rest (and a queue the bottom half already has) goes to the bottom half,
+ * so that a doorbell never holds the vCPU long.
+ */
+static void tx_doorbell(VmqnicState *s, unsigned q)
+{
+    if (!(s->tx_pending[q / 32] & BIT(q % 32)) && runstate_is_running() &&
+        tx_queue_process(s, q, VMQNIC_TX_INLINE_BUDGET)) {
+        return;
+    }
+    vmqnic_tx_kick(s, q);
 }
 
 static void vmqnic_tx_bh(void *opaque)
