@@ -22,6 +22,7 @@
 
 #define VMQNIC_DEFAULT_RING	256
 #define VMQNIC_MIN_RING		64
+#define VMQNIC_RX_REFILL_BATCH	16	/* buffers per RX doorbell in NAPI */
 #define VMQNIC_MAX_RING		4096
 #define VMQNIC_DEFAULT_ITR	50	/* us */
 #define VMQNIC_RX_COPYBREAK	256

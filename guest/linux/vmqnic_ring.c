@@ -407,7 +407,9 @@ static int vmqnic_clean_rx(struct vmqnic_qpair *qp, int budget)
 	}
 	ring->skb = skb;
 	ring->next_to_clean = ntc;
-	vmqnic_rx_refill(qp, GFP_ATOMIC);
+	/* Refill in batches: each doorbell is a register write (an exit) */
+	if (vmqnic_ring_unused(ring) >= VMQNIC_RX_REFILL_BATCH)
+		vmqnic_rx_refill(qp, GFP_ATOMIC);
 	return done;
 }
 
