@@ -5,12 +5,11 @@
  * vector by marking it pending.  At the end of each device operation
  * (register write, burst of received frames, TX run, timer) the pending
  * vectors are delivered, so sources sharing a vector coalesce into one
- * interrupt.  A
- * vector fires only while enabled in VEC_IMS and at most once per
- * VEC_ITR interval (measured on QEMU_CLOCK_VIRTUAL); otherwise it stays
- * pending.  In MSI-X mode a vector is an MSI-X table entry; in MSI and
- * INTx mode all vectors share the function's one interrupt and VEC_ICR
- * says which ones fired.
+ * interrupt.  A vector fires only while enabled in VEC_IMS and at most
+ * once per VEC_ITR interval (measured on QEMU_CLOCK_VIRTUAL); otherwise
+ * it stays pending.  In MSI-X mode a vector is an MSI-X table entry; in
+ * MSI and INTx mode all vectors share the function's one interrupt and
+ * VEC_ICR says which ones fired.
  *
  * Copyright (c) 2026 The vmqnic developers
  *
