@@ -23,6 +23,20 @@ POOLS = (1, 8, 64)
 FILTERS = (1, 8, 32, 128)
 
 
+def under_callgrind(toggle, out, start):
+    """
+    start() a device whose QEMU runs under callgrind, counting only
+    inside function @toggle, its profile written to @out
+    """
+    os.environ['BENCH_QEMU_WRAP'] = (
+        'valgrind -q --tool=callgrind --toggle-collect=%s '
+        '--callgrind-out-file=%s' % (toggle, out))
+    try:
+        return start()
+    finally:
+        del os.environ['BENCH_QEMU_WRAP']
+
+
 def run(qemu, dev, direction, size, batch, calls, sink=False):
     """
     Instructions of QEMU's main loop and frames, for @calls calls.  @dev
@@ -31,14 +45,9 @@ def run(qemu, dev, direction, size, batch, calls, sink=False):
     """
     with tempfile.TemporaryDirectory(prefix='vmqnic-cg-') as tmp:
         out = os.path.join(tmp, 'cg.out')
-        os.environ['BENCH_QEMU_WRAP'] = (
-            'valgrind -q --tool=callgrind --toggle-collect=main_loop_wait '
-            '--callgrind-out-file=%s' % out)
-        try:
-            nic = (devbench.Floor(qemu) if dev == 'floor' else
-                   devbench.NICS[dev](qemu, sink=sink))
-        finally:
-            del os.environ['BENCH_QEMU_WRAP']
+        nic = under_callgrind('main_loop_wait', out, lambda: (
+            devbench.Floor(qemu) if dev == 'floor' else
+            devbench.NICS[dev](qemu, sink=sink)))
         frames = 0
         try:
             fn = (devbench.bench_rx_floor if dev == 'floor' else
@@ -80,13 +89,8 @@ def classify_run(qemu, pools, filters, frames):
         # with timing (and each read costs it some 70,000 instructions:
         # QEMU zeroes its 68 KiB stack buffer, -ftrivial-auto-var-init).
         # The net layer's cost per frame is the same in every cell.
-        os.environ['BENCH_QEMU_WRAP'] = (
-            'valgrind -q --tool=callgrind --toggle-collect=vmqnic_receive '
-            '--callgrind-out-file=%s' % out)
-        try:
-            nic = devbench.Vmqnic(qemu)
-        finally:
-            del os.environ['BENCH_QEMU_WRAP']
+        nic = under_callgrind('vmqnic_receive', out,
+                              lambda: devbench.Vmqnic(qemu))
         try:
             for p in range(pools):
                 nic.wr(0x20000 + 0x100 * p, 0x403)    # RX_EN UNTAGGED BCAST
