@@ -83,14 +83,17 @@ def iperf_udp(port, seconds, reverse, pid, size=64):
             'qemu_cpu_us_per_pkt': cpu / got * 1e6}
 
 
-def one_guest(name, model, driver, seconds, build, logs):
+def one_guest(name, model, driver, seconds, build, logs, coalesce=None):
     port = free_port()
+    params = {'driver': driver}
+    if coalesce:
+        params['coalesce'] = coalesce
     with tempfile.TemporaryDirectory(prefix='vmqnic-gbench-') as tmp:
         g = guestlib.Guest(tmp, 'bench-' + name, 'bench', [
             [('-netdev', 'user,id=n0,hostfwd=tcp:127.0.0.1:%d-10.0.2.15:5201'
               ',hostfwd=udp:127.0.0.1:%d-10.0.2.15:5201' % (port, port)),
              ('-device', '%s,netdev=n0,mac=52:54:00:12:34:56' % model)],
-        ], params={'driver': driver}, build=build, log_dir=logs)
+        ], params=params, build=build, log_dir=logs)
         out = {}
 
         def measure(args):
@@ -145,6 +148,9 @@ def main():
     ap.add_argument('--seconds', type=int, default=10)
     ap.add_argument('--nics', default=','.join(n[0] for n in NICS))
     ap.add_argument('--out', help='default: BUILD/bench/guest.json')
+    ap.add_argument('--coalesce', metavar='ARGS',
+                    help='ethtool -C arguments for the guest NIC, commas '
+                    'for spaces (e.g. adaptive-rx,off,rx-usecs,200)')
     args = ap.parse_args()
     logs = os.path.join(args.build, 'bench', 'guest-logs')
     os.makedirs(logs, exist_ok=True)
@@ -157,7 +163,7 @@ def main():
                 continue
             try:
                 res = one_guest(name, model, driver, args.seconds,
-                                args.build, logs)
+                                args.build, logs, args.coalesce)
             except RuntimeError as e:           # one bad boot: next run
                 print('run %d %s: %s' % (r + 1, name, e), file=sys.stderr)
                 continue

@@ -8,6 +8,7 @@
 #ifndef _VMQNIC_H_
 #define _VMQNIC_H_
 
+#include <linux/dim.h>
 #include <linux/etherdevice.h>
 #include <linux/io.h>
 #include <linux/netdevice.h>
@@ -89,6 +90,9 @@ struct vmqnic_qpair {
 	struct net_device *netdev;
 	struct vmqnic_ring tx;
 	struct vmqnic_ring rx;
+	/* Adaptive moderation: net_dim's state, fed once per NAPI completion */
+	struct dim dim;
+	u16 dim_events;
 	char irq_name[IFNAMSIZ + 16];
 };
 
@@ -146,6 +150,7 @@ struct vmqnic_adapter {
 	u32 rx_ring_size;
 	u32 rx_buf_size;
 	u32 itr;			/* VEC_ITR.INTERVAL of queue vectors */
+	bool adaptive;			/* net_dim sets the interval instead */
 
 	/* RSS of pool 0; stations use the same key */
 	u8 rss_key[VMQNIC_RSS_KEY_SIZE];
@@ -176,6 +181,17 @@ static inline void vmqnic_wr(struct vmqnic_adapter *ad, u32 reg, u32 val)
 	writel(val, ad->hw + reg);
 }
 
+/*
+ * Whether net_dim moderates the queue vectors.  Turned on only after every
+ * queue pair's net_dim state was reset: NAPI and the net_dim work that see
+ * it on see that state too.
+ */
+static inline bool vmqnic_adaptive(struct vmqnic_adapter *ad)
+{
+	/* Pairs with smp_store_release() in vmqnic_set_adaptive() */
+	return smp_load_acquire(&ad->adaptive);
+}
+
 static inline u32 vmqnic_qpp(struct vmqnic_adapter *ad)
 {
 	return 1U << ad->qpp_log2;
@@ -197,6 +213,9 @@ netdev_tx_t vmqnic_xmit_frame(struct sk_buff *skb, struct net_device *netdev);
 int vmqnic_poll(struct napi_struct *napi, int budget);
 void vmqnic_vec_enable(struct vmqnic_adapter *ad, u32 vector);
 void vmqnic_vec_disable(struct vmqnic_adapter *ad, u32 vector);
+void vmqnic_dim_work(struct work_struct *work);
+void vmqnic_dim_reset(struct vmqnic_qpair *qp);
+u32 vmqnic_qp_itr(struct vmqnic_qpair *qp);
 
 /* vmqnic_filter.c */
 void vmqnic_set_rx_mode(struct net_device *netdev);

@@ -288,10 +288,31 @@ static int vmqnic_get_coalesce(struct net_device *netdev,
 {
 	struct vmqnic_adapter *ad = netdev_priv(netdev);
 
-	/* The RX and TX rings of a queue pair share one vector */
+	/*
+	 * The RX and TX rings of a queue pair share one vector: one interval
+	 * for both, and adaptive-rx moderates that vector
+	 */
 	ec->rx_coalesce_usecs = ad->itr;
 	ec->tx_coalesce_usecs = ad->itr;
+	ec->use_adaptive_rx_coalesce = ad->adaptive;
 	return 0;
+}
+
+static void vmqnic_set_adaptive(struct vmqnic_adapter *ad, bool on)
+{
+	u32 q;
+
+	/* Off first; pairs with smp_load_acquire() in vmqnic_adaptive() */
+	smp_store_release(&ad->adaptive, false);
+	/* No net_dim work is left running on the state it replaces */
+	for (q = 0; q < ad->nq; q++) {
+		cancel_work_sync(&ad->qp[q].dim.work);
+		vmqnic_dim_reset(&ad->qp[q]);
+	}
+	if (!on)
+		return;
+	/* Whoever sees adaptive on sees the reset state */
+	smp_store_release(&ad->adaptive, true);
 }
 
 static int vmqnic_set_coalesce(struct net_device *netdev,
@@ -300,6 +321,7 @@ static int vmqnic_set_coalesce(struct net_device *netdev,
 			       struct netlink_ext_ack *extack)
 {
 	struct vmqnic_adapter *ad = netdev_priv(netdev);
+	bool adaptive = ec->use_adaptive_rx_coalesce;
 	u32 usecs = ec->rx_coalesce_usecs;
 	u32 q;
 
@@ -309,18 +331,27 @@ static int vmqnic_set_coalesce(struct net_device *netdev,
 		NL_SET_ERR_MSG_MOD(extack, "at most 65535 us");
 		return -EINVAL;
 	}
-	if (usecs && !(ad->features & VMQNIC_F_MODERATION))
+	if ((usecs || adaptive) && !(ad->features & VMQNIC_F_MODERATION))
 		return -EOPNOTSUPP;
+	if (adaptive && usecs != ad->itr) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "adaptive-rx sets the interval: turn it off first");
+		return -EINVAL;
+	}
 	ad->itr = usecs;
+	if (adaptive != ad->adaptive)
+		vmqnic_set_adaptive(ad, adaptive);
 	for (q = 0; q < ad->nq; q++)
 		if (ad->qp[q].active)
 			vmqnic_wr(ad, VMQNIC_VEC_ITR(ad->qp[q].vector),
-				  VMQNIC_VEC_ITR_AUTOMASK | ad->itr);
+				  VMQNIC_VEC_ITR_AUTOMASK |
+				  vmqnic_qp_itr(&ad->qp[q]));
 	return 0;
 }
 
 static const struct ethtool_ops vmqnic_ethtool_ops = {
-	.supported_coalesce_params = ETHTOOL_COALESCE_USECS,
+	.supported_coalesce_params = ETHTOOL_COALESCE_USECS |
+				     ETHTOOL_COALESCE_USE_ADAPTIVE_RX,
 	.get_drvinfo		= vmqnic_get_drvinfo,
 	.get_link		= ethtool_op_get_link,
 	.get_link_ksettings	= vmqnic_get_link_ksettings,

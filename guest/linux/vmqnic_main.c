@@ -750,6 +750,7 @@ static int vmqnic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		qp->netdev = netdev;
 		u64_stats_init(&qp->tx.syncp);
 		u64_stats_init(&qp->rx.syncp);
+		INIT_WORK(&qp->dim.work, vmqnic_dim_work);
 		netif_napi_add(netdev, &qp->napi, vmqnic_poll);
 	}
 

@@ -669,6 +669,64 @@ drop:
 	return NETDEV_TX_OK;
 }
 
+/* ---- Adaptive interrupt moderation ---- */
+
+/*
+ * With adaptive-rx on, the kernel's net_dim library picks the interval of
+ * each queue pair's vector from its profile table, from the packets and
+ * bytes seen per interrupt; net_dim starts at its profile 1 (8 us).
+ */
+#define VMQNIC_DIM_START_PROFILE	1
+
+/* The interval a queue pair's vector is programmed with */
+u32 vmqnic_qp_itr(struct vmqnic_qpair *qp)
+{
+	if (vmqnic_adaptive(qp->ad))
+		return net_dim_get_rx_moderation(qp->dim.mode,
+						 qp->dim.profile_ix).usec;
+	return qp->ad->itr;
+}
+
+/* Back to the starting profile; neither NAPI nor the work may run it */
+void vmqnic_dim_reset(struct vmqnic_qpair *qp)
+{
+	struct dim *dim = &qp->dim;
+
+	memset(&dim->prev_stats, 0, sizeof(dim->prev_stats));
+	dim->state = DIM_START_MEASURE;
+	dim->mode = DIM_CQ_PERIOD_MODE_START_FROM_EQE;
+	dim->profile_ix = VMQNIC_DIM_START_PROFILE;
+	dim->tune_state = DIM_PARKING_ON_TOP;
+	dim->steps_right = 0;
+	dim->steps_left = 0;
+	dim->tired = 0;
+}
+
+/* net_dim chose another profile: program it */
+void vmqnic_dim_work(struct work_struct *work)
+{
+	struct dim *dim = container_of(work, struct dim, work);
+	struct vmqnic_qpair *qp = container_of(dim, struct vmqnic_qpair, dim);
+
+	if (READ_ONCE(qp->active) && vmqnic_adaptive(qp->ad))
+		vmqnic_wr(qp->ad, VMQNIC_VEC_ITR(qp->vector),
+			  VMQNIC_VEC_ITR_AUTOMASK | vmqnic_qp_itr(qp));
+	dim->state = DIM_START_MEASURE;
+}
+
+/* One sample per interrupt: what the pair's rings moved so far */
+static void vmqnic_dim_update(struct vmqnic_qpair *qp)
+{
+	struct dim_sample sample;
+
+	if (!vmqnic_adaptive(qp->ad))
+		return;
+	dim_update_sample(++qp->dim_events,
+			  qp->rx.stats.packets + qp->tx.stats.packets,
+			  qp->rx.stats.bytes + qp->tx.stats.bytes, &sample);
+	net_dim(&qp->dim, sample);
+}
+
 /* ---- NAPI ---- */
 
 int vmqnic_poll(struct napi_struct *napi, int budget)
@@ -685,8 +743,10 @@ int vmqnic_poll(struct napi_struct *napi, int budget)
 		return budget;
 
 	/* The vector was masked when it fired (automask): unmask it */
-	if (napi_complete_done(napi, work) && READ_ONCE(qp->active))
+	if (napi_complete_done(napi, work) && READ_ONCE(qp->active)) {
+		vmqnic_dim_update(qp);
 		vmqnic_vec_enable(qp->ad, qp->vector);
+	}
 	return min(work, budget - 1);
 }
 
@@ -722,8 +782,9 @@ int vmqnic_qp_start(struct vmqnic_qpair *qp, struct net_device *netdev)
 	if (err)
 		goto disable;
 
+	vmqnic_dim_reset(qp);
 	vmqnic_wr(ad, VMQNIC_VEC_ITR(qp->vector),
-		  VMQNIC_VEC_ITR_AUTOMASK | ad->itr);
+		  VMQNIC_VEC_ITR_AUTOMASK | vmqnic_qp_itr(qp));
 	napi_enable(&qp->napi);
 	WRITE_ONCE(qp->active, true);
 	netif_tx_wake_queue(netdev_get_tx_queue(ad->netdev, qp->index));
@@ -759,6 +820,7 @@ void vmqnic_qp_stop(struct vmqnic_qpair *qp)
 	if (ad->int_mode == VMQNIC_INT_MODE_MSIX)
 		synchronize_irq(pci_irq_vector(ad->pdev, qp->vector));
 	napi_disable(&qp->napi);
+	cancel_work_sync(&qp->dim.work);
 	vmqnic_vec_disable(ad, qp->vector);
 
 	vmqnic_tx_drain(qp);

@@ -12,6 +12,11 @@ check load "modprobe $drv" modprobe "$drv"
 wait_ifaces "$drv" 1
 dev=$(ifaces_of "$drv" | head -n 1)
 ip link set "$dev" up
+# guestbench.py --coalesce: ethtool -C arguments, commas for spaces
+if [ -n "$VMQNIC_COALESCE" ]; then
+    check coalesce "ethtool -C $dev $VMQNIC_COALESCE" \
+        ethtool -C "$dev" $(echo "$VMQNIC_COALESCE" | tr , ' ')
+fi
 # DHCP and a ping: user-mode networking then knows the guest's address
 check dhcp "udhcpc on $dev" udhcpc -i "$dev" -n -q -t 10 -T 2 \
     -s /etc/udhcpc/default.script

@@ -149,10 +149,33 @@ set -- $(spread 16 2)
 check rxfh-effect "every flow in q1:$3" test "$1" = 1 -a "$3" = "q1:32"
 check rxfh-read "ethtool -x lists only queue 1" \
     sh -c "ethtool -x $dev | awk '/^ *[0-9]+:/ { for (i = 2; i <= NF; i++) if (\$i != 1) bad = 1 } END { exit bad }'"
+# Adaptive moderation (net_dim), off by default: once on, queue 0's vector
+# starts at net_dim's 8 us and moves once net_dim has seen 64 interrupts
+ethtool -X "$dev" weight 1 0
+check coalesce-default "ethtool -c shows adaptive-rx off, rx-usecs 50" \
+    sh -c "ethtool -c $dev | grep -q '^Adaptive RX: *off' &&
+           ethtool -c $dev | grep -q '^rx-usecs: *50'"
+check coalesce-adaptive "ethtool -C $dev adaptive-rx on" \
+    ethtool -C "$dev" adaptive-rx on
+answer=$(host itr nic1 0 8)
+check coalesce-dim-start "adaptive-rx starts at 8 us ($answer)" \
+    test "${answer%% *}" = ok
+i=0
+while [ $i -lt 300 ] && [ "${answer%% *}" = ok ]; do
+    host udp "$mac" 2 >/dev/null
+    answer=$(host itr nic1 0 8)
+    i=$((i + 1))
+done
+check coalesce-dim-step "net_dim moved it after $i bursts ($answer)" \
+    sh -c "echo ' 1 64 128 256 ' | grep -q ' ${answer#* } '"
+check coalesce-dim-fixed "rx-usecs refused while adaptive-rx is on" \
+    sh -c "! ethtool -C $dev rx-usecs 100 2>/dev/null"
 ethtool -X "$dev" default
-check coalesce-set "ethtool -C $dev rx-usecs 200" ethtool -C "$dev" rx-usecs 200
-check coalesce-read "ethtool -c shows 200" \
-    sh -c "ethtool -c $dev | grep -q '^rx-usecs: *200'"
+check coalesce-set "ethtool -C $dev adaptive-rx off rx-usecs 200" \
+    ethtool -C "$dev" adaptive-rx off rx-usecs 200
+check coalesce-read "ethtool -c shows 200, adaptive-rx off" \
+    sh -c "ethtool -c $dev | grep -q '^rx-usecs: *200' &&
+           ethtool -c $dev | grep -q '^Adaptive RX: *off'"
 answer=$(host itr nic1 0 200)
 check coalesce-device "the device's moderation interval follows ($answer)" \
     test "${answer%% *}" = ok
