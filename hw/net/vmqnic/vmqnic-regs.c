@@ -742,11 +742,13 @@ static void vmqnic_mmio_write(void *opaque, hwaddr addr, uint64_t val,
     if (size == 4 && !(addr & 3)) {
         r = vmqnic_region(s, addr, &index, &off);
     }
+    s->irq_hold++;
     if (!r || !r->write(s, index, off, val)) {
         vmqnic_guest_error(s, VMQNIC_ERR_NONE, VMQNIC_NO_QUEUE,
                            "write of undefined register 0x%" HWADDR_PRIx
                            " size %u value 0x%" PRIx64, addr, size, val);
     }
+    s->irq_hold--;
     vmqnic_irq_flush(s);
 }
 

@@ -196,13 +196,14 @@ void vmqnic_queue_tail(VmqnicState *s, unsigned q, int dir, uint32_t val)
     if (dir == VMQNIC_TX) {
         tx_doorbell(s, q);
     } else {
-        unsigned i;
-
+        /*
+         * Only held-back frames wait for buffers: the device takes every
+         * frame a backend offers (can_receive is always true), so the net
+         * layer queues frames for it only while the VM is stopped and
+         * flushes them when it runs again.  (A flush here would wake the
+         * main loop at every RX doorbell.)
+         */
         vmqnic_rx_refill(s, q);
-        /* A backend that queued frames for us may deliver them now */
-        for (i = 0; i < MAX(s->conf.peers.queues, 1); i++) {
-            qemu_flush_queued_packets(qemu_get_subqueue(s->nic, i));
-        }
     }
 }
 
@@ -806,6 +807,7 @@ static void vmqnic_tx_bh(void *opaque)
     if (!runstate_is_running()) {
         return;
     }
+    s->irq_hold++;
     for (w = 0; w < VMQNIC_QUEUE_WORDS; w++) {
         uint32_t pending = s->tx_pending[w];
 
@@ -820,6 +822,7 @@ static void vmqnic_tx_bh(void *opaque)
             }
         }
     }
+    s->irq_hold--;
     vmqnic_irq_flush(s);
     if (more) {
         qemu_bh_schedule(s->tx_bh);

@@ -149,6 +149,13 @@ struct VmqnicState {
     VmqnicVecTimer vec_timer[VMQNIC_MAX_VECTORS];
     QEMUBH *irq_bh;             /* delivers after a burst of received frames */
     bool irq_bh_scheduled;
+    /*
+     * A register write or TX bottom half is running: it flushes pending
+     * interrupts when it ends, so frames received meanwhile (a backend's
+     * reply within the send, as user-mode networking's) need no bottom
+     * half
+     */
+    unsigned irq_hold;
     uint32_t rxq_icr[VMQNIC_QUEUE_WORDS];
     uint32_t txq_icr[VMQNIC_QUEUE_WORDS];
 
