@@ -480,9 +480,14 @@ static u16 vmqnic_select_queue(struct net_device *netdev, struct sk_buff *skb,
 	}
 	if (count == 1)
 		return base;
-	if (skb_rx_queue_recorded(skb) && netdev == skb->dev && !pool)
-		return skb_get_rx_queue(skb) % count;
-	return base + reciprocal_scale(skb_get_hash(skb), count);
+	if (base)
+		return base + reciprocal_scale(skb_get_hash(skb), count);
+	/*
+	 * The PF's own queues: the stack's choice (XPS, the queue cached in
+	 * the socket, the recorded RX queue or the flow hash), so a connected
+	 * socket's frames do not each pay for a flow hash
+	 */
+	return netdev_pick_tx(netdev, skb, NULL) % count;
 }
 
 static netdev_features_t vmqnic_features_check(struct sk_buff *skb,
