@@ -420,28 +420,30 @@ def timed(nic, batch_fn, frames_per_batch, seconds, virt_clock=False):
             'frames': frames}
 
 
+def wait_until(done, what, timeout=30):
+    """Spin, then poll every 20 us, until done(); @what names a timeout"""
+    spins = 0
+    end = time.monotonic() + timeout
+    while not done():
+        spins += 1
+        if spins > 100:
+            time.sleep(0.00002)
+            if time.monotonic() > end:
+                raise RuntimeError(what + ' never written back')
+
+
 def wait_dd(nic, ring, i, timeout=30):
-    spins = 0
-    end = time.monotonic() + timeout
-    while not nic.rx_dd(ring, i):
-        spins += 1
-        if spins > 100:
-            time.sleep(0.00002)
-            if time.monotonic() > end:
-                raise RuntimeError('%s: RX descriptor %d never written back'
-                                   % (nic.name, i))
+    wait_until(lambda: nic.rx_dd(ring, i),
+               '%s: RX descriptor %d' % (nic.name, i), timeout)
 
 
-def wait_tx_done(nic, i, timeout=30):
-    spins = 0
-    end = time.monotonic() + timeout
-    while not nic.tx_done(i):
-        spins += 1
-        if spins > 100:
-            time.sleep(0.00002)
-            if time.monotonic() > end:
-                raise RuntimeError('%s: TX descriptor %d never written back'
-                                   % (nic.name, i))
+def repost(mem, ring, table, t, n):
+    """Descriptors t .. t + n - 1 (wrapping) of @ring as @table has them"""
+    end = min(t + n, RING_LEN)
+    mem[ring + t * DESC:ring + end * DESC] = table[t * DESC:end * DESC]
+    if t + n > end:
+        rest = (t + n - end) * DESC
+        mem[ring:ring + rest] = table[:rest]
 
 
 def bench_tx(nic, size, batch, seconds, virt_clock=False):
@@ -458,15 +460,13 @@ def bench_tx(nic, size, batch, seconds, virt_clock=False):
 
     def one():
         t = nic.tx_next
+        last = (t + batch - 1) % RING_LEN
         # Reposted with DD clear (the descriptors are used again)
-        end = min(t + batch, RING_LEN)
-        mem[ring + t * DESC:ring + end * DESC] = table[t * DESC:end * DESC]
-        if t + batch > end:
-            rest = (t + batch - end) * DESC
-            mem[ring:ring + rest] = table[:rest]
+        repost(mem, ring, table, t, batch)
         nic.tx_next = (t + batch) % RING_LEN
         nic.tx_tail(nic.tx_next)
-        wait_tx_done(nic, (t + batch - 1) % RING_LEN)
+        wait_until(lambda: nic.tx_done(last),
+                   '%s: TX descriptor %d' % (nic.name, last))
         if not nic.sink:
             recv_exact(nic.q.wire, sink)
 
@@ -518,11 +518,7 @@ def bench_rx(nic, size, batch, seconds, virt_clock=False):
 
     def one():
         t = nic.rx_next
-        end = min(t + batch, RING_LEN)
-        mem[ring + t * DESC:ring + end * DESC] = table[t * DESC:end * DESC]
-        if t + batch > end:
-            rest = (t + batch - end) * DESC
-            mem[ring:ring + rest] = table[:rest]
+        repost(mem, ring, table, t, batch)
         nic.rx_next = (t + batch) % RING_LEN
         nic.rx_tail(nic.rx_next)
         nic.q.wire.sendall(blob)
