@@ -149,6 +149,26 @@ set -- $(spread 16 2)
 check rxfh-effect "every flow in q1:$3" test "$1" = 1 -a "$3" = "q1:32"
 check rxfh-read "ethtool -x lists only queue 1" \
     sh -c "ethtool -x $dev | awk '/^ *[0-9]+:/ { for (i = 2; i <= NF; i++) if (\$i != 1) bad = 1 } END { exit bad }'"
+# XPS: the PF's TX queue is the stack's choice.  Pings from CPU 0 leave
+# by the queue XPS gives CPU 0, whichever that is (one flow would hash
+# to the same queue both times)
+xps_from_cpu0() {
+    local q0 q1 d0 d1
+    echo "$1" > "/sys/class/net/$dev/queues/tx-0/xps_cpus"
+    echo "$2" > "/sys/class/net/$dev/queues/tx-1/xps_cpus"
+    q0=$(counter "$dev" q0_tx_pkts) q1=$(counter "$dev" q1_tx_pkts)
+    taskset 1 ping -c 5 -i 0.1 -W 1 10.9.0.2 >/dev/null 2>&1
+    d0=$(($(counter "$dev" q0_tx_pkts) - q0))
+    d1=$(($(counter "$dev" q1_tx_pkts) - q1))
+    echo "q0:$d0 q1:$d1"
+}
+ip neigh replace 10.9.0.2 lladdr 52:54:00:aa:bb:cc dev "$dev"
+got=$(xps_from_cpu0 2 1)
+check xps-q1 "XPS CPU 0 -> queue 1: 5 pings ($got)" test "$got" = "q0:0 q1:5"
+got=$(xps_from_cpu0 1 2)
+check xps-q0 "XPS CPU 0 -> queue 0: 5 pings ($got)" test "$got" = "q0:5 q1:0"
+xps_from_cpu0 0 0 >/dev/null
+
 # Adaptive moderation (net_dim), off by default: once on, queue 0's vector
 # starts at net_dim's 8 us and moves once net_dim has seen 64 interrupts
 ethtool -X "$dev" weight 1 0
