@@ -151,22 +151,22 @@ check rxfh-read "ethtool -x lists only queue 1" \
     sh -c "ethtool -x $dev | awk '/^ *[0-9]+:/ { for (i = 2; i <= NF; i++) if (\$i != 1) bad = 1 } END { exit bad }'"
 # XPS: the PF's TX queue is the stack's choice.  Pings from CPU 0 leave
 # by the queue XPS gives CPU 0, whichever that is (one flow would hash
-# to the same queue both times)
+# to the same queue both times).  Other frames may go out meanwhile (the
+# guest answering earlier test traffic): only the pings' queue is checked.
 xps_from_cpu0() {
-    local q0 q1 d0 d1
+    local q0 q1
     echo "$1" > "/sys/class/net/$dev/queues/tx-0/xps_cpus"
     echo "$2" > "/sys/class/net/$dev/queues/tx-1/xps_cpus"
     q0=$(counter "$dev" q0_tx_pkts) q1=$(counter "$dev" q1_tx_pkts)
     taskset 1 ping -c 5 -i 0.1 -W 1 10.9.0.2 >/dev/null 2>&1
-    d0=$(($(counter "$dev" q0_tx_pkts) - q0))
-    d1=$(($(counter "$dev" q1_tx_pkts) - q1))
-    echo "q0:$d0 q1:$d1"
+    echo "$(($(counter "$dev" q0_tx_pkts) - q0))" \
+         "$(($(counter "$dev" q1_tx_pkts) - q1))"
 }
 ip neigh replace 10.9.0.2 lladdr 52:54:00:aa:bb:cc dev "$dev"
-got=$(xps_from_cpu0 2 1)
-check xps-q1 "XPS CPU 0 -> queue 1: 5 pings ($got)" test "$got" = "q0:0 q1:5"
-got=$(xps_from_cpu0 1 2)
-check xps-q0 "XPS CPU 0 -> queue 0: 5 pings ($got)" test "$got" = "q0:5 q1:0"
+set -- $(xps_from_cpu0 2 1)
+check xps-q1 "XPS CPU 0 -> queue 1: 5 pings (q0:$1 q1:$2)" test "$2" -ge 5
+set -- $(xps_from_cpu0 1 2)
+check xps-q0 "XPS CPU 0 -> queue 0: 5 pings (q0:$1 q1:$2)" test "$1" -ge 5
 xps_from_cpu0 0 0 >/dev/null
 
 # Adaptive moderation (net_dim), off by default: once on, queue 0's vector
