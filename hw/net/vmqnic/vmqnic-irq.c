@@ -204,12 +204,13 @@ void vmqnic_irq_flush(VmqnicState *s)
 /*
  * Received frames arrive one by one, in bursts (everything a backend read
  * brought in): their vectors fire once the burst is written back, from a
- * bottom half that runs before the main loop waits again.
+ * bottom half that runs before the main loop waits again.  Frames received
+ * within a register write or TX run need none: it flushes when it ends.
  */
 void vmqnic_irq_flush_later(VmqnicState *s)
 {
     /* Once per burst: each schedule may wake the main loop (an eventfd) */
-    if (!s->irq_bh_scheduled) {
+    if (!s->irq_hold && !s->irq_bh_scheduled) {
         s->irq_bh_scheduled = true;
         qemu_bh_schedule(s->irq_bh);
     }

@@ -239,9 +239,7 @@ static ssize_t vmqnic_receive(NetClientState *nc, const uint8_t *buf,
     }
 
     vmqnic_rx_classify(s, buf, size, -1);
-    if (!s->irq_hold) {
-        vmqnic_irq_flush_later(s);
-    }
+    vmqnic_irq_flush_later(s);
     return wire_size;
 }
 
