@@ -141,7 +141,32 @@ def summarize(raw):
     dev['floor'] = {k: v['cpu_ns'] for k, v in alone.items()
                     if k.startswith('floor/')}
     return {'datapath': dp, 'classify': cl, 'moderation': mod,
-            'device': dev}
+            'device': dev, 'budget': budget(dp, dev)}
+
+
+def budget(dp, dev):
+    """
+    What the goal (half of igb's CPU time per frame through the socket
+    netdev, 256 frames per doorbell) leaves for a device model once the
+    part no device can save is paid: for RX the socket backend alone, for
+    TX the least any device pays above its own work (through the socket
+    less to no netdev: the net layer and one sendmsg per frame)
+    """
+    out = {}
+    for d in ('tx', 'rx'):
+        for size in SIZES:
+            rest = '%s/%d' % (d, size)
+            if d == 'tx':
+                shared = min(dp['%s/%s/256' % (n, rest)]['cpu_ns'] -
+                             dev['%s/%s' % (n, rest)]['cpu_ns']
+                             for n in DEVICES)
+            else:
+                shared = dev['floor']['floor/%s' % rest]
+            half = dp['igb/%s/256' % rest]['cpu_ns'] / 2
+            out[rest] = {'half_igb': half, 'shared': shared,
+                         'left': half - shared,
+                         'vmqnic': dev['vmqnic/%s' % rest]['cpu_ns']}
+    return out
 
 
 def tables(res):
@@ -176,6 +201,19 @@ def tables(res):
                 '%9.0f %7.2f' % (dev['%s/%s/%d' % (n, d, size)]['cpu_ns'],
                                  dev['%s/%s/%d' % (n, d, size)]['cpu_vs_igb'])
                 for n in DEVICES))
+    out.append('')
+    out.append('What half of igb leaves for a device model, 256 frames per '
+               'doorbell, CPU ns per frame: the share no device saves (RX: '
+               'the socket backend alone; TX: the least any device pays '
+               'through the socket above its own work), the rest, and '
+               'vmqnic\'s own work')
+    out.append('%-4s %5s %9s %9s %9s %9s' %
+               ('dir', 'size', 'igb/2', 'shared', 'left', 'vmqnic'))
+    for k, v in res['budget'].items():
+        d, size = k.split('/')
+        out.append('%-4s %5s %9.0f %9.0f %9.0f %9.0f' %
+                   (d.upper(), size, v['half_igb'], v['shared'], v['left'],
+                    v['vmqnic']))
     out.append('')
     for name, title in (('instructions', 'through the socket netdev'),
                         ('instructions_alone', 'the device model alone')):
