@@ -379,6 +379,9 @@ static void test_own_bar_dma(void)
     uint64_t buf = guest_alloc(&n->alloc, 64);
     uint64_t rx = VMQNIC_RXQ_REG(2, 0), tx = VMQNIC_TXQ_REG(2, 0);
     uint8_t frame[64], got[64];
+    uint64_t errs;
+    uint16_t flags;
+    uint8_t msix;
     VmqnicRxWb wb;
 
     vw_wr(n, A_SCRATCH, 0x5c5c5c5c);
@@ -456,7 +459,115 @@ static void test_own_bar_dma(void)
     vw_wr(n, A_VEC_ICS, BIT(0));
     qtest_clock_step(n->qts, 1000000);
     g_assert_cmphex(vw_rd(n, A_SCRATCH), ==, 0x5c5c5c5c);
+
+    /*
+     * Nor when the vector fired while masked (pending in the PBA) and
+     * QEMU's MSI-X code sends it as the function mask is cleared
+     */
+    msix = qpci_find_capability(n->dev, PCI_CAP_ID_MSIX, 0);
+    flags = qpci_config_readw(n->dev, msix + PCI_MSIX_FLAGS);
+    qpci_config_writew(n->dev, msix + PCI_MSIX_FLAGS,
+                       flags | PCI_MSIX_FLAGS_MASKALL);
+    errs = vw_dstat(n, VMQNIC_STAT_GUEST_ERRS);
+    vw_wr(n, A_VEC_ICS, BIT(0));
+    qtest_clock_step(n->qts, 1000000);
+    g_assert_true(qpci_msix_pending(n->dev, 0));
+    qpci_config_writew(n->dev, msix + PCI_MSIX_FLAGS,
+                       flags & ~PCI_MSIX_FLAGS_MASKALL);
+    g_assert_false(qpci_msix_pending(n->dev, 0));
+    g_assert_cmphex(vw_rd(n, A_SCRATCH), ==, 0x5c5c5c5c);
+    g_assert_cmpuint(vw_dstat(n, VMQNIC_STAT_GUEST_ERRS), ==, errs + 1);
     assert_service(n, 0);
+    vw_stop(n);
+}
+
+/*
+ * Frames held back (DROP_EN 0) while the ring is full; the buffers posted
+ * next cannot be fetched (bus mastering off): the ring stops with a DMA
+ * error and drops what it held, and QEMU lives on.
+ */
+static void test_rx_held_dma_error(void)
+{
+    QVmqnicWire *n = vw_start("");
+    uint32_t count = vw_rd(n, A_ERR_COUNT);
+    uint64_t rx = VMQNIC_RXQ_REG(0, 0);
+    uint16_t cmd = qpci_config_readw(n->dev, PCI_COMMAND);
+    uint8_t frame[64];
+    unsigned i;
+
+    vw_queue_setup(n, 0, 0, 8, 0);
+    vw_rx_post(n, 0, 0, 3);
+    for (i = 0; i < 6; i++) {
+        wire_frame(frame, sizeof(frame), 0x40 + i);
+        vw_send(n, frame, sizeof(frame));
+    }
+    WAIT_FOR(n, vw_dstat(n, VMQNIC_STAT_RX_FRAMES) == 6);
+    g_assert_cmpuint(vw_rd(n, rx + A_Q_HEAD), ==, 3);
+    g_assert_cmpuint(vw_qstat(n, 0, VMQNIC_QSTAT_RX_DROPS), ==, 0);
+
+    qpci_config_writew(n->dev, PCI_COMMAND, cmd & ~PCI_COMMAND_MASTER);
+    vw_rx_post(n, 0, 3, 7);
+    assert_ring_error(n, 0, false, VMQNIC_ERR_DMA, &count);
+    qpci_config_writew(n->dev, PCI_COMMAND, cmd);
+    g_assert_cmpuint(vw_qstat(n, 0, VMQNIC_QSTAT_RX_PKTS), ==, 3);
+    assert_service(n, 0);
+    vw_stop(n);
+}
+
+/*
+ * An RX buffer on the function's own Device Control register, reached
+ * through the host bridge's ECAM window: the frame's first bytes set
+ * Initiate FLR, so the device resets itself in the middle of writing the
+ * frame back.  The reset takes effect when that write ends; what is left
+ * of it does no DMA (bus mastering is off), so neither the old ring nor
+ * the memory at address 0 (the rings' base after the reset) is touched.
+ */
+static void test_reset_by_own_dma(void)
+{
+    QVmqnicWire *n = vw_start("");
+    QPCIDevice *host = qpci_device_find(n->bus, 0);
+    const uint64_t ecam = 0xb0000000;
+    uint64_t devctl = ecam + ((uint64_t)n->dev->devfn << 12) + 0x70 +
+                      PCI_EXP_DEVCTL;
+    uint64_t rx = VMQNIC_RXQ_REG(0, 0);
+    VmqnicRxDesc d = { .addr = cpu_to_le64(devctl) }, got;
+    uint8_t frame[64], low[64], after[64];
+
+    /* The firmware's work: ECAM at 0xb0000000 (PCIEXBAR, 256 MiB) */
+    qpci_config_writel(host, 0x64, 0);
+    qpci_config_writel(host, 0x60, ecam | 1);
+    g_assert_cmphex(qtest_readw(n->qts, devctl), ==,
+                    qpci_config_readw(n->dev, 0x70 + PCI_EXP_DEVCTL));
+
+    memset(low, 0x5a, sizeof(low));
+    qtest_memwrite(n->qts, 0, low, sizeof(low));
+    vw_queue_setup(n, 0, 0, 8, 0);
+    qtest_memwrite(n->qts, n->rx_ring[0], &d, sizeof(d));
+    vw_wr(n, rx + A_Q_TAIL, 1);
+    wire_frame(frame, sizeof(frame), 0xf1);
+    frame[1] = 0xff;                /* Device Control bit 15: FLR */
+    vw_send(n, frame, sizeof(frame));
+    WAIT_FOR(n, !(qpci_config_readw(n->dev, PCI_COMMAND) &
+                  PCI_COMMAND_MEMORY));
+    qtest_clock_step(n->qts, 1000000);
+
+    qtest_memread(n->qts, n->rx_ring[0], &got, sizeof(got));
+    g_assert_cmpmem(&got, sizeof(got), &d, sizeof(d));
+    qtest_memread(n->qts, 0, after, sizeof(after));
+    g_assert_cmpmem(after, sizeof(after), low, sizeof(low));
+
+    n->bar = qpci_iomap(n->dev, VMQNIC_MMIO_BAR, NULL);
+    qpci_device_enable(n->dev);
+    qpci_msix_enable(n->dev);
+    g_assert_cmphex(vw_rd(n, A_CTRL), ==, 0);
+    g_assert_cmphex(vw_rd(n, rx + A_Q_STATUS), ==, R_Q_STATUS_STOPPED_MASK);
+    g_assert_cmpuint(vw_rd(n, rx + A_Q_HEAD), ==, 0);
+    g_assert_cmpuint(vw_qstat(n, 0, VMQNIC_QSTAT_RX_PKTS), ==, 0);
+    vw_wr(n, A_CTRL, R_CTRL_RX_EN_MASK | R_CTRL_TX_EN_MASK);
+    vw_wr(n, VMQNIC_POOL_REG(0, A_POOL_CTRL), R_POOL_CTRL_TX_EN_MASK |
+          R_POOL_CTRL_RX_EN_MASK | R_POOL_CTRL_ACCEPT_UNTAGGED_MASK);
+    assert_service(n, 0);
+    g_free(host);
     vw_stop(n);
 }
 
@@ -791,6 +902,10 @@ int main(int argc, char **argv)
     qtest_add_func("/vmqnic/malformed/own-bar-dma", test_own_bar_dma);
     qtest_add_func("/vmqnic/malformed/indices", test_indices);
     qtest_add_func("/vmqnic/malformed/reset-races", test_reset_races);
+    qtest_add_func("/vmqnic/malformed/reset-by-own-dma",
+                   test_reset_by_own_dma);
+    qtest_add_func("/vmqnic/malformed/rx-held-dma-error",
+                   test_rx_held_dma_error);
     qtest_add_func("/vmqnic/malformed/register-storm", test_register_storm);
     qtest_add_func("/vmqnic/malformed/tso-flood", test_tso_flood);
     return g_test_run();

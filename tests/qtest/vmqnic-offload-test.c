@@ -208,6 +208,10 @@ static void test_bad_requests(void)
     /* TSO without payload; segments longer than the pool's maximum */
     len = build(f, false, 6, 0, 0);
     g_assert_cmphex(tx(n, f, len, VMQNIC_TXD_CMD_TSO, MSS, 0), ==, bad);
+    /* TSO of a TCP header (data offset 15: 60 bytes) past the frame's end */
+    len = build(f, false, 6, 30, 0);
+    f[14 + 20 + 12] = 0xf0;
+    g_assert_cmphex(tx(n, f, len, VMQNIC_TXD_CMD_TSO, MSS, 0), ==, bad);
     vw_wr(n, VMQNIC_POOL_REG(0, A_POOL_MAXFRAME), 1514);
     len = build(f, false, 6, 3000, 0);
     g_assert_cmphex(tx(n, f, len, VMQNIC_TXD_CMD_TSO, 1461, 0), ==, bad);
@@ -227,7 +231,7 @@ static void test_bad_requests(void)
     len = build(f, true, 17, 4, 0);
     memset(f + len, 0, 4);
     g_assert_cmphex(tx(n, f, len + 4, VMQNIC_TXD_CMD_L4CS, 0, 0), ==, bad);
-    g_assert_cmpuint(vw_qstat(n, TXQ, VMQNIC_QSTAT_TX_ERRS), ==, 11);
+    g_assert_cmpuint(vw_qstat(n, TXQ, VMQNIC_QSTAT_TX_ERRS), ==, 12);
 
     /* the queue still works, and a short frame without offloads goes */
     len = build(f, false, 17, 20, 0);

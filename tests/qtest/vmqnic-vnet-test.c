@@ -80,6 +80,8 @@ static Tap *tap_start(void)
     g_assert_cmpint(ioctl(t->fd, TUNSETIFF, &ifr), ==, 0);
 
     ctl = socket(AF_INET, SOCK_DGRAM, 0);
+    ifr.ifr_mtu = 65521;            /* a tap's largest: for oversized frames */
+    g_assert_cmpint(ioctl(ctl, SIOCSIFMTU, &ifr), ==, 0);
     g_assert_cmpint(ioctl(ctl, SIOCGIFFLAGS, &ifr), ==, 0);
     ifr.ifr_flags |= IFF_UP;
     g_assert_cmpint(ioctl(ctl, SIOCSIFFLAGS, &ifr), ==, 0);
@@ -285,7 +287,9 @@ static void test_rx(void)
 {
     Tap *t;
     uint8_t f[256], got[256];
+    g_autofree uint8_t *big = NULL;
     struct virtio_net_hdr vh = { 0 };
+    uint64_t drops;
     unsigned csum_flag = TUN_F_CSUM;
     size_t len;
     Parsed p;
@@ -329,6 +333,21 @@ static void test_rx(void)
                     VMQNIC_RXD_STA_L4CK);
     qtest_memread(t->n->qts, t->n->rx_buf[0] + VW_BUF_SIZE, got, len);
     check_csums(got, len);
+
+    /*
+     * Above MAX_FRAME: refused by classification as from any other
+     * backend (RX_ERRS of the queue it was for), not dropped on arrival
+     */
+    big = g_malloc0(20000);
+    memcpy(big, src_mac, 6);
+    memcpy(big + 6, dst_mac, 6);
+    stw_be_p(big + 12, 0x88b5);
+    memset(&vh, 0, sizeof(vh));
+    drops = vw_dstat(t->n, VMQNIC_STAT_RX_DROPS);
+    tap_send(t, &vh, big, 20000);
+    WAIT_FOR(t->n, vw_qstat(t->n, 0, VMQNIC_QSTAT_RX_ERRS) == 1);
+    g_assert_cmpuint(vw_dstat(t->n, VMQNIC_STAT_RX_DROPS), ==, drops);
+    g_assert_cmpuint(vw_qstat(t->n, 0, VMQNIC_QSTAT_RX_PKTS), ==, 2);
     tap_stop(t);
 }
 

@@ -119,9 +119,14 @@ static inline VmqnicDmaWindow *dma_window(VmqnicState *s, dma_addr_t addr,
 MemTxResult vmqnic_dma_read(VmqnicState *s, dma_addr_t addr, void *buf,
                             dma_addr_t len)
 {
-    VmqnicDmaWindow *w = dma_window(s, addr, len);
+    VmqnicDmaWindow *w;
     MemTxResult res;
 
+    /* Reset by its own work: no more DMA (see VmqnicState.busy) */
+    if (unlikely(s->reset_pending)) {
+        return MEMTX_ERROR;
+    }
+    w = dma_window(s, addr, len);
     if (!w) {
         return pci_dma_read(&s->parent_obj, addr, buf, len);
     }
@@ -134,8 +139,12 @@ MemTxResult vmqnic_dma_read(VmqnicState *s, dma_addr_t addr, void *buf,
 MemTxResult vmqnic_dma_write(VmqnicState *s, dma_addr_t addr, const void *buf,
                              dma_addr_t len)
 {
-    VmqnicDmaWindow *w = dma_window(s, addr, len);
+    VmqnicDmaWindow *w;
 
+    if (unlikely(s->reset_pending)) {
+        return MEMTX_ERROR;
+    }
+    w = dma_window(s, addr, len);
     if (!w) {
         return pci_dma_write(&s->parent_obj, addr, buf, len);
     }

@@ -427,7 +427,8 @@ uint64_t vmqnic_rx_classify(VmqnicState *s, const uint8_t *buf, size_t size,
     info.ptype = frame_ptype(s->rx_pkt, tagged);
     info.status |= rx_csum_status(s->rx_pkt);
 
-    while (pools) {
+    /* A reset a write-back caused ends the delivery (VmqnicState.busy) */
+    while (pools && !s->reset_pending) {
         unsigned p = ctz64(pools);
         const VmqnicPool *pool = &s->pools[p];
         VmqnicRxInfo pinfo = info;

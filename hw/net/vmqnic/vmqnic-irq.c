@@ -55,26 +55,23 @@ void vmqnic_intx_update(VmqnicState *s)
     pci_set_irq(d, level);
 }
 
-/* Is vector @v's message a write into the device's own BARs? */
-static bool vmqnic_msg_to_self(VmqnicState *s, unsigned v, uint32_t mode)
+/*
+ * Every MSI and MSI-X message of the function goes through here, also
+ * those QEMU's MSI-X code sends by itself (a vector that went pending
+ * while masked, sent when it is unmasked): one aimed at the function's
+ * own BARs is not sent, as it would write its registers.
+ */
+static void vmqnic_msi_trigger(PCIDevice *d, MSIMessage msg)
 {
-    PCIDevice *d = &s->parent_obj;
-    MSIMessage msg;
+    VmqnicState *s = VMQNIC(d);
 
-    if (mode == VMQNIC_INT_MODE_MSIX && !msix_is_masked(d, v)) {
-        msg = msix_get_message(d, v);
-    } else if (mode == VMQNIC_INT_MODE_MSI) {
-        msg = msi_get_message(d, 0);
-    } else {
-        return false;
+    if (vmqnic_own_bar(s, msg.address, 4)) {
+        vmqnic_guest_error(s, VMQNIC_ERR_NONE, VMQNIC_NO_QUEUE,
+                           "interrupt message address 0x%" PRIx64 " is in "
+                           "the device's own BAR, not sent", msg.address);
+        return;
     }
-    if (!vmqnic_own_bar(s, msg.address, 4)) {
-        return false;
-    }
-    vmqnic_guest_error(s, VMQNIC_ERR_NONE, VMQNIC_NO_QUEUE,
-                       "vector %u: message address 0x%" PRIx64 " is in the "
-                       "device's own BAR, not sent", v, msg.address);
-    return true;
+    s->msi_trigger(d, msg);
 }
 
 static void vmqnic_vector_fire(VmqnicState *s, unsigned v)
@@ -92,9 +89,6 @@ static void vmqnic_vector_fire(VmqnicState *s, unsigned v)
                                 (int64_t)interval * SCALE_US : 0;
     s->stats[VMQNIC_STAT_IRQS]++;
     trace_vmqnic_irq_vector(v, mode);
-    if (vmqnic_msg_to_self(s, v, mode)) {
-        return;
-    }
 
     switch (mode) {
     case VMQNIC_INT_MODE_MSIX:
@@ -138,7 +132,9 @@ static void vmqnic_vector_timer(void *opaque)
     unsigned v = t - s->vec_timer;
 
     if (s->vec_pending[v / 32] & s->vec_ims[v / 32] & VEC_BIT(v)) {
+        vmqnic_busy_enter(s);
         vmqnic_vector_deliver(s, v);
+        vmqnic_busy_leave(s);
     }
 }
 
@@ -189,6 +185,10 @@ void vmqnic_irq_flush(VmqnicState *s)
 {
     unsigned w;
 
+    /* Reset by its own work: nothing fires (see VmqnicState.busy) */
+    if (unlikely(s->reset_pending)) {
+        return;
+    }
     for (w = 0; w < DIV_ROUND_UP(s->num_vectors, 32); w++) {
         uint32_t ready = s->vec_pending[w] & s->vec_ims[w];
 
@@ -223,7 +223,9 @@ static void vmqnic_irq_bh(void *opaque)
     s->irq_bh_scheduled = false;
     /* Nothing is delivered while the VM is stopped; resuming flushes */
     if (runstate_is_running()) {
+        vmqnic_busy_enter(s);
         vmqnic_irq_flush(s);
+        vmqnic_busy_leave(s);
     }
 }
 
@@ -272,6 +274,22 @@ void vmqnic_misc_enable(VmqnicState *s, uint32_t bits)
 
     s->misc_ims |= newly;
     vmqnic_misc_signal(s, newly);
+}
+
+/*
+ * Put vmqnic_msi_trigger in front of PCI's message sender.  PCI sets the
+ * sender at the end of realize, so this runs from the device's first
+ * reset, which comes before the guest does (cold plug, hotplug, incoming
+ * migration); once only, so that a later wrapper is not wrapped in turn.
+ */
+void vmqnic_irq_hook_msi(VmqnicState *s)
+{
+    PCIDevice *d = &s->parent_obj;
+
+    if (!s->msi_trigger) {
+        s->msi_trigger = d->msi_trigger;
+        d->msi_trigger = vmqnic_msi_trigger;
+    }
 }
 
 void vmqnic_irq_reset(VmqnicState *s)

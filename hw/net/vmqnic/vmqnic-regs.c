@@ -716,6 +716,7 @@ static uint64_t vmqnic_mmio_read(void *opaque, hwaddr addr, unsigned size)
      * Interrupts of frames already written back go first, as a read
      * completion does not pass the device's earlier MSI writes on PCIe
      */
+    vmqnic_busy_enter(s);
     vmqnic_irq_flush(s);
     if (size == 4 && !(addr & 3)) {
         r = vmqnic_region(s, addr, &index, &off);
@@ -724,9 +725,11 @@ static uint64_t vmqnic_mmio_read(void *opaque, hwaddr addr, unsigned size)
         vmqnic_guest_error(s, VMQNIC_ERR_NONE, VMQNIC_NO_QUEUE,
                            "read of undefined register 0x%" HWADDR_PRIx
                            " size %u", addr, size);
-        return 0;
+        val = 0;
+    } else {
+        trace_vmqnic_mmio_read(addr, val);
     }
-    trace_vmqnic_mmio_read(addr, val);
+    vmqnic_busy_leave(s);
     return val;
 }
 
@@ -742,6 +745,7 @@ static void vmqnic_mmio_write(void *opaque, hwaddr addr, uint64_t val,
     if (size == 4 && !(addr & 3)) {
         r = vmqnic_region(s, addr, &index, &off);
     }
+    vmqnic_busy_enter(s);
     s->irq_hold++;
     if (!r || !r->write(s, index, off, val)) {
         vmqnic_guest_error(s, VMQNIC_ERR_NONE, VMQNIC_NO_QUEUE,
@@ -750,6 +754,7 @@ static void vmqnic_mmio_write(void *opaque, hwaddr addr, uint64_t val,
     }
     s->irq_hold--;
     vmqnic_irq_flush(s);
+    vmqnic_busy_leave(s);
 }
 
 const MemoryRegionOps vmqnic_mmio_ops = {

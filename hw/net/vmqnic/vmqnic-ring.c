@@ -470,7 +470,7 @@ static unsigned tx_offloads(VmqnicState *s, unsigned pool,
     size_t l3 = ETH_HLEN;
     uint16_t proto = hdr_len >= ETH_HLEN ? lduw_be_p(hdr + 12) : 0;
     struct virtio_net_hdr *vh = net_tx_pkt_get_vhdr(s->tx_pkt);
-    size_t grown, payload;
+    size_t grown;
 
     if (proto == ETH_P_VLAN && hdr_len >= ETH_HLEN + 4) {
         proto = lduw_be_p(hdr + 16);
@@ -524,12 +524,12 @@ static unsigned tx_offloads(VmqnicState *s, unsigned pool,
             gso != VIRTIO_NET_HDR_GSO_TCPV6) {
             return VMQNIC_ERR_BAD_OFFLOAD;   /* TSO is for TCP only */
         }
-        payload = net_tx_pkt_get_total_len(s->tx_pkt) - vh->hdr_len;
         /*
-         * Some payload; every segment within the pool's maximum frame;
-         * the IP datagram within 64 KiB
+         * Headers that end before the frame does (some payload); every
+         * segment within the pool's maximum frame; the IP datagram within
+         * 64 KiB
          */
-        if (!payload ||
+        if (vh->hdr_len >= net_tx_pkt_get_total_len(s->tx_pkt) ||
             vh->hdr_len - grown + mss > s->pools[pool].maxframe ||
             net_tx_pkt_get_total_len(s->tx_pkt) - grown - l3 > 0xffff) {
             return VMQNIC_ERR_BAD_OFFLOAD;
@@ -660,10 +660,18 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
             }
         } else {
             tx_prepare(s, q, desc, n, total, &tx);
-            net_tx_pkt_send_custom(s->tx_pkt, tx.offload, vmqnic_tx_segment,
-                                   &tx);
+            if (!net_tx_pkt_send_custom(s->tx_pkt, tx.offload,
+                                        vmqnic_tx_segment, &tx)) {
+                /* Segmentation could not use the headers: nothing sent */
+                code = VMQNIC_ERR_BAD_OFFLOAD;
+            }
         }
-        if (tx.dropped) {
+        if (code != VMQNIC_ERR_NONE) {
+            vmqnic_qstat_add(s, q, VMQNIC_QSTAT_TX_ERRS, 1);
+            vmqnic_guest_error(s, code, vmqnic_queue_where(q, VMQNIC_TX),
+                               "TX queue %u: frame of %zu bytes could not "
+                               "be segmented", q, total);
+        } else if (tx.dropped) {
             vmqnic_qstat_add(s, q, VMQNIC_QSTAT_TX_DROPS, 1);
         } else {
             vmqnic_qstat_add(s, q, VMQNIC_QSTAT_TX_PKTS, 1);
@@ -711,7 +719,8 @@ static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned budget)
         c->q = q;
         c->count = 0;
     }
-    while (ring_running(r) && tx_allowed(s, q)) {
+    /* A reset the run itself caused ends it (see VmqnicState.busy) */
+    while (ring_running(r) && tx_allowed(s, q) && !s->reset_pending) {
         uint32_t head = r->regs[R_Q_HEAD];
         uint32_t avail = ring_avail(r);
         uint32_t n = MIN(avail, VMQNIC_TX_MAX_DESC_PER_FRAME);
@@ -807,6 +816,7 @@ static void vmqnic_tx_bh(void *opaque)
     if (!runstate_is_running()) {
         return;
     }
+    vmqnic_busy_enter(s);
     s->irq_hold++;
     for (w = 0; w < VMQNIC_QUEUE_WORDS; w++) {
         uint32_t pending = s->tx_pending[w];
@@ -824,9 +834,10 @@ static void vmqnic_tx_bh(void *opaque)
     }
     s->irq_hold--;
     vmqnic_irq_flush(s);
-    if (more) {
+    if (more && !s->reset_pending) {
         qemu_bh_schedule(s->tx_bh);
     }
+    vmqnic_busy_leave(s);
 }
 
 /* Resume every enabled TX queue, after a global or pool enable */
@@ -972,18 +983,25 @@ void vmqnic_rx_queue_put(VmqnicState *s, unsigned q, const uint8_t *buf,
     s->rx_backlog_len[q]++;
 }
 
-/* Buffers were posted: move held-back frames into the ring */
+/*
+ * Buffers were posted: move held-back frames into the ring.  Each frame
+ * leaves the backlog before it is written: a write that fails stops the
+ * ring, and stopping drops what is still held.
+ */
 void vmqnic_rx_refill(VmqnicState *s, unsigned q)
 {
     VmqnicHeldFrame *f;
 
-    while ((f = QSIMPLEQ_FIRST(&s->rx_backlog[q]))) {
-        if (!ring_running(&s->queues[q].ring[VMQNIC_RX]) ||
-            !rx_write(s, q, f->data, f->size, &f->info)) {
-            break;
-        }
+    while (ring_running(&s->queues[q].ring[VMQNIC_RX]) && !s->reset_pending &&
+           (f = QSIMPLEQ_FIRST(&s->rx_backlog[q]))) {
         QSIMPLEQ_REMOVE_HEAD(&s->rx_backlog[q], next);
         s->rx_backlog_len[q]--;
+        if (!rx_write(s, q, f->data, f->size, &f->info)) {
+            /* No room: first in line again */
+            QSIMPLEQ_INSERT_HEAD(&s->rx_backlog[q], f, next);
+            s->rx_backlog_len[q]++;
+            break;
+        }
         g_free(f);
     }
 }

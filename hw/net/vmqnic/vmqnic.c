@@ -100,8 +100,10 @@ static void vmqnic_vm_state_change(void *opaque, bool running,
     VmqnicState *s = opaque;
 
     if (running) {
+        vmqnic_busy_enter(s);
         vmqnic_tx_kick_all(s);
         vmqnic_irq_flush_later(s);
+        vmqnic_busy_leave(s);
     }
 }
 
@@ -169,7 +171,9 @@ static bool vmqnic_can_receive(NetClientState *nc)
  * The device never enables receive offloads on the backend, so frames
  * come whole; a partial checksum is still finished here, and a
  * segmentation request, which only a broken backend would send, is
- * dropped.  Returns the frame, or NULL to drop it.
+ * dropped.  A frame above the maximum is left to classification, which
+ * refuses it as it does from any backend.  Returns the frame, or NULL to
+ * drop it.
  */
 static const uint8_t *vmqnic_rx_vnet(VmqnicState *s, const uint8_t *buf,
                                      size_t *size)
@@ -183,12 +187,11 @@ static const uint8_t *vmqnic_rx_vnet(VmqnicState *s, const uint8_t *buf,
     memcpy(&vh, buf, sizeof(vh));
     buf += sizeof(vh);
     len = *size -= sizeof(vh);
-    if ((vh.gso_type & ~VIRTIO_NET_HDR_GSO_ECN) != VIRTIO_NET_HDR_GSO_NONE ||
-        len > VMQNIC_MAX_FRAME) {
+    if ((vh.gso_type & ~VIRTIO_NET_HDR_GSO_ECN) != VIRTIO_NET_HDR_GSO_NONE) {
         trace_vmqnic_rx_vnet_drop(vh.gso_type, len);
         return NULL;
     }
-    if ((vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
+    if ((vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && len <= VMQNIC_MAX_FRAME &&
         vh.csum_start < len && vh.csum_offset + 2 <= len - vh.csum_start) {
         uint32_t sum;
 
@@ -238,8 +241,10 @@ static ssize_t vmqnic_receive(NetClientState *nc, const uint8_t *buf,
         size = VMQNIC_MIN_FRAME;
     }
 
+    vmqnic_busy_enter(s);
     vmqnic_rx_classify(s, buf, size, -1);
     vmqnic_irq_flush_later(s);
+    vmqnic_busy_leave(s);
     return wire_size;
 }
 
@@ -248,8 +253,10 @@ static void vmqnic_set_link_status(NetClientState *nc)
     VmqnicState *s = qemu_get_nic_opaque(nc);
 
     trace_vmqnic_link(vmqnic_link_up(s));
+    vmqnic_busy_enter(s);
     vmqnic_misc_cause(s, R_MISC_ICR_LINK_MASK);
     vmqnic_irq_flush(s);
+    vmqnic_busy_leave(s);
 }
 
 static NetClientInfo net_vmqnic_info = {
@@ -418,10 +425,35 @@ static void vmqnic_exit(PCIDevice *d)
     msi_uninit(d);
 }
 
+void vmqnic_busy_enter(VmqnicState *s)
+{
+    s->busy++;
+}
+
+void vmqnic_busy_leave(VmqnicState *s)
+{
+    if (!--s->busy && s->reset_pending) {
+        s->reset_pending = false;
+        vmqnic_soft_reset(s);
+    }
+}
+
 static void vmqnic_reset_hold(Object *obj, ResetType type)
 {
     VmqnicState *s = VMQNIC(obj);
 
+    /*
+     * Reset by the device's own work (see VmqnicState.busy): what is left
+     * of that work does no DMA (vmqnic_dma_read/write refuse it) and
+     * sends no MSI (the PCI core has turned it off); the registers reset
+     * when it ends.
+     */
+    vmqnic_irq_hook_msi(s);
+    if (s->busy) {
+        trace_vmqnic_reset_deferred(s->busy);
+        s->reset_pending = true;
+        return;
+    }
     vmqnic_soft_reset(s);
 }
 

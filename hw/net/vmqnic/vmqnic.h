@@ -148,6 +148,7 @@ struct VmqnicState {
     int64_t vec_next[VMQNIC_MAX_VECTORS];   /* moderation: next allowed */
     VmqnicVecTimer vec_timer[VMQNIC_MAX_VECTORS];
     QEMUBH *irq_bh;             /* delivers after a burst of received frames */
+    MSITriggerFunc *msi_trigger;    /* PCI's, behind vmqnic_msi_trigger */
     bool irq_bh_scheduled;
     /*
      * A register write or TX bottom half is running: it flushes pending
@@ -156,6 +157,15 @@ struct VmqnicState {
      * half
      */
     unsigned irq_hold;
+    /*
+     * Depth of the device's own work (register access, TX run, received
+     * frame, interrupt delivery).  A reset that this work itself causes,
+     * by DMA or an interrupt message into the function's configuration
+     * space (FLR through the ECAM window), waits until it ends:
+     * reset_pending.
+     */
+    unsigned busy;
+    bool reset_pending;
     uint32_t rxq_icr[VMQNIC_QUEUE_WORDS];
     uint32_t txq_icr[VMQNIC_QUEUE_WORDS];
 
@@ -216,6 +226,8 @@ static inline void vmqnic_qstat_add(VmqnicState *s, unsigned q, unsigned idx,
 
 /* vmqnic.c */
 void vmqnic_soft_reset(VmqnicState *s);
+void vmqnic_busy_enter(VmqnicState *s);
+void vmqnic_busy_leave(VmqnicState *s);
 void G_GNUC_PRINTF(4, 5) vmqnic_guest_error(VmqnicState *s, unsigned code,
                                             uint32_t where,
                                             const char *fmt, ...);
@@ -287,6 +299,7 @@ bool vmqnic_fault_irq_held(VmqnicState *s, unsigned v, int64_t now,
 void vmqnic_irq_init(VmqnicState *s);
 void vmqnic_irq_exit(VmqnicState *s);
 void vmqnic_irq_reset(VmqnicState *s);
+void vmqnic_irq_hook_msi(VmqnicState *s);
 void vmqnic_irq_post_load(VmqnicState *s);
 void vmqnic_irq_flush(VmqnicState *s);
 void vmqnic_irq_flush_later(VmqnicState *s);
