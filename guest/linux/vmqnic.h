@@ -27,6 +27,7 @@
 #define VMQNIC_MAX_RING		4096
 #define VMQNIC_DEFAULT_ITR	50	/* us */
 #define VMQNIC_RX_COPYBREAK	256
+#define VMQNIC_WATCHDOG_PERIOD	(2 * HZ)
 #define VMQNIC_RX_HDR_LEN	256
 /* Frame size above the MTU: Ethernet header and two VLAN tags */
 #define VMQNIC_FRAME_OVERHEAD	(ETH_HLEN + 2 * VLAN_HLEN)
@@ -168,6 +169,7 @@ struct vmqnic_adapter {
 	spinlock_t stats_lock;
 
 	struct work_struct reset_task;
+	struct delayed_work watchdog;	/* every VMQNIC_WATCHDOG_PERIOD when up */
 	bool up;
 };
 
@@ -211,6 +213,7 @@ int vmqnic_qp_start(struct vmqnic_qpair *qp, struct net_device *netdev);
 void vmqnic_qp_stop(struct vmqnic_qpair *qp);
 netdev_tx_t vmqnic_xmit_frame(struct sk_buff *skb, struct net_device *netdev);
 int vmqnic_poll(struct napi_struct *napi, int budget);
+bool vmqnic_rx_starved(struct vmqnic_qpair *qp);
 void vmqnic_vec_enable(struct vmqnic_adapter *ad, u32 vector);
 void vmqnic_vec_disable(struct vmqnic_adapter *ad, u32 vector);
 void vmqnic_dim_work(struct work_struct *work);

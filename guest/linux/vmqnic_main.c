@@ -321,6 +321,7 @@ static int vmqnic_up(struct vmqnic_adapter *ad)
 
 	netif_tx_start_all_queues(netdev);
 	vmqnic_check_link(ad);
+	schedule_delayed_work(&ad->watchdog, VMQNIC_WATCHDOG_PERIOD);
 	return 0;
 
 stop:
@@ -335,6 +336,7 @@ static void vmqnic_down(struct vmqnic_adapter *ad)
 	u32 q, p;
 
 	ad->up = false;
+	cancel_delayed_work_sync(&ad->watchdog);
 	netif_carrier_off(netdev);
 	netif_tx_disable(netdev);
 	vmqnic_wr(ad, VMQNIC_CTRL, 0);	/* Stopping, step 1 */
@@ -356,6 +358,29 @@ int vmqnic_reinit(struct vmqnic_adapter *ad)
 		return 0;
 	vmqnic_down(ad);
 	return vmqnic_up(ad);
+}
+
+/*
+ * While up, every VMQNIC_WATCHDOG_PERIOD: a queue pair whose RX ring the
+ * driver could not refill (out of pages) holds no buffer, so no frame will
+ * interrupt it again.  Fire its vector (VEC_ICS): the NAPI poll retries
+ * the refill, as igb's watchdog does with EICS.
+ */
+static void vmqnic_watchdog(struct work_struct *work)
+{
+	struct vmqnic_adapter *ad = container_of(to_delayed_work(work),
+						 struct vmqnic_adapter,
+						 watchdog);
+	u32 q;
+
+	for (q = 0; q < ad->nq; q++) {
+		struct vmqnic_qpair *qp = &ad->qp[q];
+
+		if (vmqnic_rx_starved(qp))
+			vmqnic_wr(ad, VMQNIC_VEC_ICS(qp->vector / 32),
+				  BIT(qp->vector % 32));
+	}
+	schedule_delayed_work(&ad->watchdog, VMQNIC_WATCHDOG_PERIOD);
 }
 
 static void vmqnic_reset_task(struct work_struct *work)
@@ -729,6 +754,7 @@ static int vmqnic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	spin_lock_init(&ad->filter_lock);
 	spin_lock_init(&ad->stats_lock);
 	INIT_WORK(&ad->reset_task, vmqnic_reset_task);
+	INIT_DELAYED_WORK(&ad->watchdog, vmqnic_watchdog);
 
 	err = vmqnic_read_caps(ad);
 	if (err)

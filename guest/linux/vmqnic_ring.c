@@ -199,6 +199,11 @@ static void vmqnic_rx_drain(struct vmqnic_qpair *qp)
 
 /* ---- Receive ---- */
 
+static bool rx_alloc_fail;
+module_param(rx_alloc_fail, bool, 0644);
+MODULE_PARM_DESC(rx_alloc_fail,
+		 "Fail every RX buffer page allocation (to test recovery)");
+
 static bool vmqnic_rx_get_page(struct vmqnic_qpair *qp,
 			       struct vmqnic_rx_buf *buf, gfp_t gfp)
 {
@@ -207,6 +212,8 @@ static bool vmqnic_rx_get_page(struct vmqnic_qpair *qp,
 
 	if (buf->page)		/* recycled after a copy-break */
 		return true;
+	if (unlikely(READ_ONCE(rx_alloc_fail)))
+		return false;
 	page = alloc_page(gfp | __GFP_NOWARN);
 	if (!page)
 		return false;
@@ -246,6 +253,21 @@ static void vmqnic_rx_refill(struct vmqnic_qpair *qp, gfp_t gfp)
 	/* writel() orders the descriptor writes before the doorbell */
 	if (ring->tail)
 		writel(ntu, ring->tail);
+}
+
+/*
+ * The device holds no buffer of the pair's RX ring: every page allocation
+ * of its refills failed.  No frame can arrive to interrupt the queue, so
+ * its NAPI poll, the only place that refills, would not run again.  Read
+ * outside NAPI: a stale answer costs one spurious interrupt or a retry.
+ */
+bool vmqnic_rx_starved(struct vmqnic_qpair *qp)
+{
+	struct vmqnic_ring *ring = &qp->rx;
+
+	return READ_ONCE(qp->active) &&
+	       ((READ_ONCE(ring->next_to_clean) - READ_ONCE(ring->next_to_use) -
+		 1) & (ring->count - 1)) == ring->count - 1;
 }
 
 static void vmqnic_rx_recycle(struct vmqnic_qpair *qp,

@@ -4,8 +4,10 @@
 A guest job asks with "@@HOST <request> <args...>"; serve() installs the
 handlers:
 
-  udp MAC COUNT [VID] [IP]   COUNT UDP frames to MAC (802.1Q tag VID if not
-                             0), destination IP (default 10.9.0.1)
+  udp MAC COUNT [VID] [IP] [SIZE]
+                             COUNT UDP frames to MAC (802.1Q tag VID if not
+                             0), destination IP (default 10.9.0.1), SIZE
+                             bytes of payload (default 32)
   bcast COUNT                COUNT broadcast UDP frames
   flows MAC IP FLOWS EACH    EACH TCP segments in each of FLOWS flows
                              (different source ports) to MAC/IP
@@ -81,8 +83,10 @@ def serve(guest, wire, nic):
     def h_udp(a):
         vid = int(a[2]) if len(a) > 2 else 0
         dst_ip = ip4(a[3]) if len(a) > 3 else ip4('10.9.0.1')
+        payload = b'x' * (int(a[4]) if len(a) > 4 else 32)
         for i in range(int(a[1])):
-            put(udp(mac(a[0]), dst_ip, sport=40000 + i, vid=vid))
+            put(udp(mac(a[0]), dst_ip, sport=40000 + i, vid=vid,
+                    payload=payload))
         return f'sent {a[1]}'
 
     def h_bcast(a):

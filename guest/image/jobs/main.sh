@@ -202,6 +202,38 @@ check coalesce-device "the device's moderation interval follows ($answer)" \
 check offload-toggle "ethtool -K $dev tx off rx off, back on" \
     sh -c "ethtool -K $dev tx off rx off && ethtool -K $dev tx on rx on"
 
+# RX refill after running out of pages: with every page allocation failing
+# (the driver's rx_alloc_fail knob), 1000-byte frames (above the copy-break,
+# so each takes its page) empty queue 0's ring.  Once pages can be had
+# again, frames to an address the guest does not own (nothing sent back,
+# so no TX completion on the queue's vector) must get through: only the
+# driver's watchdog can restart the queue's refill.
+rx_got_one() {
+    host udp "$mac" 1 0 10.9.0.77 1000 >/dev/null
+    test "$(counter "$dev" q0_rx_pkts)" -gt "$1"
+}
+ethtool -X "$dev" weight 1 0
+knob=/sys/module/vmqnic/parameters/rx_alloc_fail
+failed=$(counter "$dev" q0_rx_alloc_failed)
+echo 1 > $knob
+host udp "$mac" 400 0 10.9.0.77 1000 >/dev/null
+sleep 1
+check rx-starved "queue 0's refills failed ($failed -> $(counter "$dev" q0_rx_alloc_failed))" \
+    test "$(counter "$dev" q0_rx_alloc_failed)" -gt "$failed"
+rx=$(counter "$dev" q0_rx_pkts)
+host udp "$mac" 20 0 10.9.0.77 1000 >/dev/null
+check rx-starved-empty "an empty ring takes nothing ($rx, $(counter "$dev" q0_rx_pkts))" \
+    test "$(counter "$dev" q0_rx_pkts)" = "$rx"
+echo 0 > $knob
+i=0
+while [ $i -lt 50 ] && ! rx_got_one "$rx"; do    # host: not in wait_for
+    sleep 0.2
+    i=$((i + 1))
+done
+check rx-refill-watchdog "queue 0 receives again ($i frames sent first)" \
+    test "$(counter "$dev" q0_rx_pkts)" -gt "$rx"
+ethtool -X "$dev" default
+
 # --- link state from QMP ---------------------------------------------------
 host link nic1 down >/dev/null
 check link-down "carrier off after set_link down" \
