@@ -571,6 +571,96 @@ static void test_reset_by_own_dma(void)
     vw_stop(n);
 }
 
+/* Configuration space of bus:dev.0 through ports 0xcf8/0xcfc */
+static uint32_t cfg_rd(QTestState *qts, unsigned bus, unsigned dev,
+                       unsigned off)
+{
+    qtest_outl(qts, 0xcf8, 0x80000000 | bus << 16 | dev << 11 | off);
+    return qtest_inl(qts, 0xcfc);
+}
+
+static void cfg_wr(QTestState *qts, unsigned bus, unsigned dev, unsigned off,
+                   uint32_t val)
+{
+    qtest_outl(qts, 0xcf8, 0x80000000 | bus << 16 | dev << 11 | off);
+    qtest_outl(qts, 0xcfc, val);
+}
+
+static unsigned cfg_cap(QTestState *qts, unsigned bus, unsigned dev,
+                        unsigned id)
+{
+    unsigned p = cfg_rd(qts, bus, dev, PCI_CAPABILITY_LIST) & 0xfc;
+
+    while (p && (cfg_rd(qts, bus, dev, p) & 0xff) != id) {
+        p = (cfg_rd(qts, bus, dev, p) >> 8) & 0xfc;
+    }
+    g_assert_cmpuint(p, !=, 0);
+    return p;
+}
+
+/*
+ * Unplugged by its own interrupt message: with PCIe native hotplug, the
+ * MSI-X entry of vector 0 aims at the Slot Control register of the root
+ * port above the device (power off) and vector 1, moderated, waits to
+ * fire after it.  QEMU unrealizes the device inside its own register
+ * write; the rest of that write does nothing, the device goes, and QEMU
+ * lives on.
+ */
+static void test_unplug_by_own_message(void)
+{
+    const uint64_t ecam = 0xb0000000, bar0 = 0xe0000000, bar1 = 0xe0800000;
+    QTestState *qts = qtest_init(
+        "-M q35 -nodefaults "
+        "-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off "
+        "-device pcie-root-port,id=rp0,bus=pcie.0,chassis=1,addr=4 "
+        "-device vmqnic,bus=rp0,id=nic0");
+    unsigned exp, msix;
+    uint64_t sltctl;
+    QDict *rsp;
+
+    /* Firmware's work: ECAM, bus 1 behind the port, the device's BARs */
+    cfg_wr(qts, 0, 0, 0x64, 0);
+    cfg_wr(qts, 0, 0, 0x60, ecam | 1);
+    cfg_wr(qts, 0, 4, PCI_PRIMARY_BUS, 0x00010100);
+    cfg_wr(qts, 0, 4, PCI_MEMORY_BASE, 0xe0f0e000);
+    cfg_wr(qts, 0, 4, PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    cfg_wr(qts, 1, 0, PCI_BASE_ADDRESS_0, bar0);
+    cfg_wr(qts, 1, 0, PCI_BASE_ADDRESS_1, bar1);
+    cfg_wr(qts, 1, 0, PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    g_assert_cmphex(qtest_readl(qts, bar0 + A_ID), ==, VMQNIC_ID_MAGIC);
+
+    exp = cfg_cap(qts, 0, 4, PCI_CAP_ID_EXP);
+    sltctl = ecam + (4 << 15) + exp + PCI_EXP_SLTCTL;
+    msix = cfg_cap(qts, 1, 0, PCI_CAP_ID_MSIX);
+    cfg_wr(qts, 1, 0, msix, cfg_rd(qts, 1, 0, msix) |
+           PCI_MSIX_FLAGS_ENABLE << 16);
+    /* Vector 0: Power Controller Control off, Power Indicator off */
+    qtest_writel(qts, bar1 + PCI_MSIX_ENTRY_LOWER_ADDR, sltctl);
+    qtest_writel(qts, bar1 + PCI_MSIX_ENTRY_DATA,
+                 (qtest_readw(qts, sltctl) & ~PCI_EXP_SLTCTL_PIC) |
+                 PCI_EXP_SLTCTL_PWR_IND_OFF | PCI_EXP_SLTCTL_PCC);
+    qtest_writel(qts, bar1 + PCI_MSIX_ENTRY_VECTOR_CTRL, 0);
+    /* Vector 1: into RAM, 1 ms between interrupts */
+    qtest_writel(qts, bar1 + PCI_MSIX_ENTRY_SIZE + PCI_MSIX_ENTRY_LOWER_ADDR,
+                 0x100000);
+    qtest_writel(qts, bar1 + PCI_MSIX_ENTRY_SIZE + PCI_MSIX_ENTRY_DATA, 1);
+    qtest_writel(qts, bar1 + PCI_MSIX_ENTRY_SIZE +
+                 PCI_MSIX_ENTRY_VECTOR_CTRL, 0);
+    qtest_writel(qts, bar0 + A_VEC_ITR + 4, 1000);
+    qtest_writel(qts, bar0 + A_VEC_IMS, 3);
+    qtest_writel(qts, bar0 + A_VEC_ICS, 2);
+    g_assert_cmphex(qtest_readl(qts, 0x100000), ==, 1);
+
+    qtest_writel(qts, bar0 + A_VEC_ICS, 3);
+    qtest_clock_step(qts, 10 * 1000 * 1000);
+    rsp = qtest_qmp(qts, "{'execute': 'x-query-vmqnic',"
+                    " 'arguments': {'id': 'nic0'}}");
+    g_assert_true(qdict_haskey(rsp, "error"));
+    qobject_unref(rsp);
+    g_assert_cmphex(cfg_rd(qts, 1, 0, PCI_VENDOR_ID), ==, 0xffffffff);
+    qtest_quit(qts);
+}
+
 /*
  * Indices past the end of every table, vector numbers past NUM_VECTORS
  * and accesses of the wrong width: reads give 0, writes change nothing
@@ -906,6 +996,8 @@ int main(int argc, char **argv)
                    test_reset_by_own_dma);
     qtest_add_func("/vmqnic/malformed/rx-held-dma-error",
                    test_rx_held_dma_error);
+    qtest_add_func("/vmqnic/malformed/unplug-by-own-message",
+                   test_unplug_by_own_message);
     qtest_add_func("/vmqnic/malformed/register-storm", test_register_storm);
     qtest_add_func("/vmqnic/malformed/tso-flood", test_tso_flood);
     return g_test_run();

@@ -21,6 +21,7 @@
 #include "monitor/hmp.h"
 #include "monitor/monitor.h"
 #include "net/eth.h"
+#include "system/runstate.h"
 #include "vmqnic.h"
 #include "trace.h"
 
@@ -93,7 +94,9 @@ static void link_flap_end(void *opaque)
     s->faults.link_down = false;
     trace_vmqnic_fault_link(false, 0);
     faults_update(s);
+    vmqnic_busy_enter(s);
     link_event(s, was_up);
+    vmqnic_busy_leave(s);
 }
 
 bool vmqnic_fault_dma(VmqnicState *s, unsigned q, int dir, bool desc)
@@ -293,7 +296,13 @@ static void faults_clear(VmqnicState *s, int kind)
 
             f->stalled[VMQNIC_RX][q / 32] &= ~BIT(q % 32);
             f->stalled[VMQNIC_TX][q / 32] &= ~BIT(q % 32);
-            /* The doorbells accepted meanwhile take effect now */
+            /*
+             * The doorbells accepted meanwhile take effect now, or when
+             * a stopped VM resumes (vmqnic_vm_state_change)
+             */
+            if (!runstate_is_running()) {
+                continue;
+            }
             if (rx && (s->queues[q].ring[VMQNIC_RX].regs[R_Q_STATUS] &
                        R_Q_STATUS_ENABLED_MASK)) {
                 vmqnic_rx_refill(s, q);
@@ -397,7 +406,9 @@ void qmp_x_vmqnic_inject_fault(VmqnicFaultRequest *req, Error **errp)
         timer_mod(f->link_timer, qemu_clock_get_ms(QEMU_CLOCK_VIRTUAL) +
                   f->link_down_ms);
         f->active = true;
+        vmqnic_busy_enter(s);
         link_event(s, was_up);
+        vmqnic_busy_leave(s);
         break;
     }
     case VMQNIC_FAULT_TYPE_DMA_ERROR: {
@@ -475,7 +486,9 @@ void qmp_x_vmqnic_clear_faults(const char *id, bool has_fault,
     if (s) {
         trace_vmqnic_fault_clear(has_fault ? VmqnicFaultType_str(fault)
                                            : "all");
+        vmqnic_busy_enter(s);
         faults_clear(s, has_fault ? (int)fault : -1);
+        vmqnic_busy_leave(s);
     }
 }
 

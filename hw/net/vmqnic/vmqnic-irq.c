@@ -131,7 +131,8 @@ static void vmqnic_vector_timer(void *opaque)
     VmqnicState *s = t->s;
     unsigned v = t - s->vec_timer;
 
-    if (s->vec_pending[v / 32] & s->vec_ims[v / 32] & VEC_BIT(v)) {
+    if ((s->vec_pending[v / 32] & s->vec_ims[v / 32] & VEC_BIT(v)) &&
+        !s->reset_pending) {
         vmqnic_busy_enter(s);
         vmqnic_vector_deliver(s, v);
         vmqnic_busy_leave(s);
@@ -192,7 +193,7 @@ void vmqnic_irq_flush(VmqnicState *s)
     for (w = 0; w < DIV_ROUND_UP(s->num_vectors, 32); w++) {
         uint32_t ready = s->vec_pending[w] & s->vec_ims[w];
 
-        while (ready) {
+        while (ready && !s->reset_pending) {
             unsigned v = w * 32 + ctz32(ready);
 
             ready &= ready - 1;

@@ -369,6 +369,9 @@ static void tx_deliver(VmqnicTxSend *tx, size_t len)
     VmqnicState *s = tx->s;
     uint64_t local = 0;
 
+    if (unlikely(s->reset_pending)) {
+        return;         /* reset or unplugged by the run itself: no more */
+    }
     if ((s->vmdq_ctrl & R_VMDQ_CTRL_LOOPBACK_EN_MASK) && len >= ETH_HLEN) {
         local = vmqnic_rx_classify(s, s->tx_scratch, len, tx->pool);
         if (local) {
@@ -1003,6 +1006,18 @@ void vmqnic_rx_refill(VmqnicState *s, unsigned q)
             break;
         }
         g_free(f);
+    }
+}
+
+/* Held-back frames into buffers posted while nothing moved (VM stopped) */
+void vmqnic_rx_refill_all(VmqnicState *s)
+{
+    unsigned q;
+
+    for (q = 0; q < s->num_queues; q++) {
+        if (!QSIMPLEQ_EMPTY(&s->rx_backlog[q])) {
+            vmqnic_rx_refill(s, q);
+        }
     }
 }
 

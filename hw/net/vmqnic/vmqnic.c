@@ -101,6 +101,7 @@ static void vmqnic_vm_state_change(void *opaque, bool running,
 
     if (running) {
         vmqnic_busy_enter(s);
+        vmqnic_rx_refill_all(s);
         vmqnic_tx_kick_all(s);
         vmqnic_irq_flush_later(s);
         vmqnic_busy_leave(s);
@@ -213,6 +214,9 @@ static ssize_t vmqnic_receive(NetClientState *nc, const uint8_t *buf,
     uint8_t min_frame[VMQNIC_MIN_FRAME];
     size_t wire_size = size;
 
+    if (unlikely(s->unplugged)) {
+        return wire_size;
+    }
     if (s->has_vnet) {
         buf = vmqnic_rx_vnet(s, buf, &size);
         if (!buf) {
@@ -407,32 +411,78 @@ err_msi:
     msi_uninit(d);
 }
 
-static void vmqnic_exit(PCIDevice *d)
+/* What the device model itself holds: timers, bottom halves, the NIC */
+static void vmqnic_release(VmqnicState *s)
 {
-    VmqnicState *s = VMQNIC(d);
-
     qemu_del_vm_change_state_handler(s->vm_state);
     qemu_del_nic(s->nic);
     g_free(s->rx_csum_buf);
     vmqnic_rings_exit(s);
-    vmqnic_dma_exit(s);
     vmqnic_filter_exit(s);
     vmqnic_debug_exit(s);
     vmqnic_irq_exit(s);
+}
+
+static void vmqnic_release_bh(void *opaque)
+{
+    VmqnicState *s = opaque;
+
+    vmqnic_release(s);
+    object_unref(OBJECT(s));
+}
+
+static void vmqnic_exit(PCIDevice *d)
+{
+    VmqnicState *s = VMQNIC(d);
+
+    /* The bus master address space goes with the PCI function: now */
+    vmqnic_dma_exit(s);
+    if (s->busy) {
+        /*
+         * Unplugged by its own work: a DMA write or message into its
+         * slot's Slot Control (power off) through the ECAM window.  That
+         * work stops as for a reset it causes and never resumes; what the
+         * model holds goes from a bottom half, once every callback that
+         * may use it (the net layer's included) has returned.
+         */
+        trace_vmqnic_unplug_deferred(s->busy);
+        s->unplugged = true;
+        s->reset_pending = true;
+        object_ref(OBJECT(s));
+        aio_bh_schedule_oneshot(qemu_get_aio_context(), vmqnic_release_bh, s);
+    } else {
+        vmqnic_release(s);
+    }
     msix_unuse_all_vectors(d);
     msix_uninit_exclusive_bar(d);
     pcie_cap_exit(d);
     msi_uninit(d);
 }
 
+/*
+ * The device's own work, however it started (a register access, a bottom
+ * half, a timer, a received frame, a QMP command), runs under the
+ * device's re-entrancy guard, so its DMA never reaches its own registers
+ */
 void vmqnic_busy_enter(VmqnicState *s)
 {
-    s->busy++;
+    DeviceState *dev = DEVICE(s);
+
+    if (!s->busy++) {
+        s->guard_was = dev->mem_reentrancy_guard.engaged_in_io;
+        dev->mem_reentrancy_guard.engaged_in_io = true;
+    }
 }
 
 void vmqnic_busy_leave(VmqnicState *s)
 {
-    if (!--s->busy && s->reset_pending) {
+    DeviceState *dev = DEVICE(s);
+
+    if (--s->busy) {
+        return;
+    }
+    dev->mem_reentrancy_guard.engaged_in_io = s->guard_was;
+    if (s->reset_pending && !s->unplugged) {
         s->reset_pending = false;
         vmqnic_soft_reset(s);
     }

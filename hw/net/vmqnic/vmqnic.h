@@ -166,6 +166,8 @@ struct VmqnicState {
      */
     unsigned busy;
     bool reset_pending;
+    bool unplugged;             /* by its own work: released from a BH */
+    bool guard_was;             /* the re-entrancy guard before busy_enter */
     uint32_t rxq_icr[VMQNIC_QUEUE_WORDS];
     uint32_t txq_icr[VMQNIC_QUEUE_WORDS];
 
@@ -261,6 +263,7 @@ void vmqnic_tx_kick_all(VmqnicState *s);
 void vmqnic_rx_queue_put(VmqnicState *s, unsigned q, const uint8_t *buf,
                          size_t size, const VmqnicRxInfo *info);
 void vmqnic_rx_refill(VmqnicState *s, unsigned q);
+void vmqnic_rx_refill_all(VmqnicState *s);
 
 /* vmqnic-filter.c */
 void vmqnic_filter_init(VmqnicState *s);
