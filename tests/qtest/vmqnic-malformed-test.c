@@ -979,6 +979,47 @@ static void test_tso_flood(void)
     vw_stop(n);
 }
 
+/*
+ * Broadcast frames through the internal switch to 63 other pools: each
+ * copy is charged to the TX run, so a run of 64 frames (within the
+ * per-ring budget of 256 descriptors) does not copy 64 * 63 frames before
+ * QEMU answers again.
+ */
+static void test_replication_flood(void)
+{
+    const unsigned pools = 64, frames = 64, flen = 1000;
+    QVmqnicWire *n = vw_start(",queues=64,pools=64 -m 512M");
+    uint64_t buf = guest_alloc(&n->alloc, flen);
+    g_autofree uint8_t *f = g_malloc0(flen);
+    unsigned p, i;
+
+    wire_frame(f, flen, 0x3e);
+    memset(f, 0xff, 6);
+    qtest_memwrite(n->qts, buf, f, flen);
+    vw_wr(n, A_VMDQ_CTRL, R_VMDQ_CTRL_REPL_EN_MASK |
+          R_VMDQ_CTRL_LOOPBACK_EN_MASK);
+    for (p = 0; p < pools; p++) {
+        vw_wr(n, VMQNIC_POOL_REG(p, A_POOL_CTRL),
+              R_POOL_CTRL_ACCEPT_UNTAGGED_MASK | R_POOL_CTRL_ACCEPT_BCAST_MASK |
+              R_POOL_CTRL_RX_EN_MASK | R_POOL_CTRL_TX_EN_MASK);
+        vw_queue_setup(n, p, 0, 2 * frames, 0);
+        vw_rx_post(n, p, 0, 2 * frames - 1);
+    }
+    vw_queue_setup(n, 0, 1, 2 * frames, 0);
+    for (i = 0; i < frames; i++) {
+        vw_tx_desc(n, 0, i, buf, flen, VMQNIC_TXD_CMD_EOP);
+    }
+    vw_wr(n, VMQNIC_TXQ_REG(0, A_Q_TAIL), frames);
+    /* The doorbell's own run ended after a few frames (4 * 63 copies) */
+    g_assert_cmpuint(vw_dstat(n, VMQNIC_STAT_LOOPBACK), <, frames / 4);
+    for (p = 1; p < pools; p += 21) {
+        WAIT_FOR(n, vw_qstat(n, p, VMQNIC_QSTAT_RX_PKTS) == frames);
+    }
+    g_assert_cmpuint(vw_dstat(n, VMQNIC_STAT_LOOPBACK), ==, frames);
+    drain_wire(n);
+    vw_stop(n);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1000,5 +1041,7 @@ int main(int argc, char **argv)
                    test_unplug_by_own_message);
     qtest_add_func("/vmqnic/malformed/register-storm", test_register_storm);
     qtest_add_func("/vmqnic/malformed/tso-flood", test_tso_flood);
+    qtest_add_func("/vmqnic/malformed/replication-flood",
+                   test_replication_flood);
     return g_test_run();
 }

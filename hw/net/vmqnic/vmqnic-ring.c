@@ -374,6 +374,7 @@ static void tx_deliver(VmqnicTxSend *tx, size_t len)
     }
     if ((s->vmdq_ctrl & R_VMDQ_CTRL_LOOPBACK_EN_MASK) && len >= ETH_HLEN) {
         local = vmqnic_rx_classify(s, s->tx_scratch, len, tx->pool);
+        s->tx_copies += ctpop64(local);
         if (local) {
             s->stats[VMQNIC_STAT_LOOPBACK]++;
             if (!is_multicast_ether_addr(s->tx_scratch)) {
@@ -784,7 +785,9 @@ static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned budget)
                                                (r->regs[R_Q_LEN] - 1)) +
                              offsetof(VmqnicTxDesc, sta), &sta, 1);
         }
-        budget -= MIN(budget, tx_cost(desc, eop + 1));
+        /* Each copy the internal switch made is charged too */
+        budget -= MIN(budget, tx_cost(desc, eop + 1) + s->tx_copies);
+        s->tx_copies = 0;
         ring_consume(r, c, eop + 1);
         r->regs[R_Q_HEAD] = (head + eop + 1) & (r->regs[R_Q_LEN] - 1);
         if (wrote_back) {

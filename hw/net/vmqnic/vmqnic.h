@@ -166,6 +166,8 @@ struct VmqnicState {
      */
     unsigned busy;
     bool reset_pending;
+    /* Pools the internal switch delivered the current TX frame to */
+    unsigned tx_copies;
     bool unplugged;             /* by its own work: released from a BH */
     bool guard_was;             /* the re-entrancy guard before busy_enter */
     uint32_t rxq_icr[VMQNIC_QUEUE_WORDS];
