@@ -63,7 +63,7 @@ void vmqnic_intx_update(VmqnicState *s)
  */
 static void vmqnic_msi_trigger(PCIDevice *d, MSIMessage msg)
 {
-    VmqnicState *s = VMQNIC(d);
+    VmqnicState *s = container_of(d, VmqnicState, parent_obj);
 
     if (vmqnic_own_bar(s, msg.address, 4)) {
         vmqnic_guest_error(s, VMQNIC_ERR_NONE, VMQNIC_NO_QUEUE,

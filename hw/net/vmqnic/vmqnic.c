@@ -466,7 +466,7 @@ static void vmqnic_exit(PCIDevice *d)
  */
 void vmqnic_busy_enter(VmqnicState *s)
 {
-    DeviceState *dev = DEVICE(s);
+    DeviceState *dev = &s->parent_obj.qdev;     /* per frame: no QOM cast */
 
     if (!s->busy++) {
         s->guard_was = dev->mem_reentrancy_guard.engaged_in_io;
@@ -476,7 +476,7 @@ void vmqnic_busy_enter(VmqnicState *s)
 
 void vmqnic_busy_leave(VmqnicState *s)
 {
-    DeviceState *dev = DEVICE(s);
+    DeviceState *dev = &s->parent_obj.qdev;
 
     if (--s->busy) {
         return;
