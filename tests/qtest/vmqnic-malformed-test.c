@@ -969,9 +969,11 @@ static void test_tso_flood(void)
                    (unsigned)vw_dstat(n, VMQNIC_STAT_TX_PKTS), nq * frames);
     /*
      * The read was answered between two bounded runs, long before all of
-     * it was sent (all at once took 0.3-4.5 s, one run takes milliseconds)
+     * it was sent (all at once took 0.3-4.5 s).  A run is bounded across
+     * rings too: fewer frames went out than there are rings (with a
+     * budget per ring only, a run sent one or two frames of every ring)
      */
-    g_assert_cmpuint(vw_dstat(n, VMQNIC_STAT_TX_PKTS), <, nq * frames / 2);
+    g_assert_cmpuint(vw_dstat(n, VMQNIC_STAT_TX_PKTS), <, nq);
     /* and all of it gets done */
     for (q = 0; q < nq; q += 51) {
         WAIT_FOR(n, vw_rd(n, VMQNIC_TXQ_REG(q, A_Q_HEAD)) == frames);

@@ -31,9 +31,13 @@ QEMU_BUILD_BUG_ON((int)VMQNIC_QSTAT_RX_PKTS != (int)VMQNIC_STAT_RX_PKTS ||
                   (int)VMQNIC_QSTAT_TX_DROPS != (int)VMQNIC_STAT_TX_DROPS ||
                   (int)VMQNIC_QSTAT_TX_ERRS != (int)VMQNIC_STAT_TX_ERRS);
 
-/* Descriptors handled per TX queue in one bottom-half run */
+/*
+ * Units (descriptors, TSO segments, internal-switch copies) of one TX
+ * bottom-half run: per queue, and in all
+ */
 #define VMQNIC_TX_BUDGET            256
-/* Descriptors a TX doorbell processes itself, before the bottom half */
+#define VMQNIC_TX_RUN_BUDGET        1024
+/* Units a TX doorbell processes itself, before the bottom half */
 #define VMQNIC_TX_INLINE_BUDGET     64
 
 static void tx_doorbell(VmqnicState *s, unsigned q);
@@ -708,10 +712,11 @@ static unsigned tx_cost(const VmqnicTxDesc *desc, unsigned n)
 }
 
 /*
- * Process up to @budget descriptors (TSO: segments) of TX queue @q; false
- * when more wait
+ * Process descriptors of TX queue @q, charging each frame's descriptors,
+ * TSO segments and internal-switch copies to *@budget, until it or the
+ * ring runs out; false when more wait
  */
-static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned budget)
+static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned *budget)
 {
     VmqnicRing *r = &s->queues[q].ring[VMQNIC_TX];
     VmqnicDescCache *c = s->tx_cache;
@@ -736,7 +741,7 @@ static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned budget)
         if (!n) {
             return true;
         }
-        if (!budget) {
+        if (!*budget) {
             return false;
         }
         /* What was read ahead, or all n when the EOP is not among them */
@@ -786,7 +791,7 @@ static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned budget)
                              offsetof(VmqnicTxDesc, sta), &sta, 1);
         }
         /* Each copy the internal switch made is charged too */
-        budget -= MIN(budget, tx_cost(desc, eop + 1) + s->tx_copies);
+        *budget -= MIN(*budget, tx_cost(desc, eop + 1) + s->tx_copies);
         s->tx_copies = 0;
         ring_consume(r, c, eop + 1);
         r->regs[R_Q_HEAD] = (head + eop + 1) & (r->regs[R_Q_LEN] - 1);
@@ -805,18 +810,26 @@ static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned budget)
  */
 static void tx_doorbell(VmqnicState *s, unsigned q)
 {
+    unsigned budget = VMQNIC_TX_INLINE_BUDGET;
+
     if (!(s->tx_pending[q / 32] & BIT(q % 32)) && runstate_is_running() &&
-        tx_queue_process(s, q, VMQNIC_TX_INLINE_BUDGET)) {
+        tx_queue_process(s, q, &budget)) {
         return;
     }
     vmqnic_tx_kick(s, q);
 }
 
+/*
+ * One run of the bottom half: each waiting ring in turn, from where the
+ * last run stopped, at most VMQNIC_TX_BUDGET units each and
+ * VMQNIC_TX_RUN_BUDGET in all, so that neither one ring nor many rings
+ * keep the main loop long
+ */
 static void vmqnic_tx_bh(void *opaque)
 {
     VmqnicState *s = opaque;
+    unsigned run = VMQNIC_TX_RUN_BUDGET, n = s->num_queues, i, w;
     bool more = false;
-    unsigned w;
 
     /* Nothing moves while the VM is stopped: its state may be saved */
     if (!runstate_is_running()) {
@@ -824,19 +837,23 @@ static void vmqnic_tx_bh(void *opaque)
     }
     vmqnic_busy_enter(s);
     s->irq_hold++;
-    for (w = 0; w < VMQNIC_QUEUE_WORDS; w++) {
-        uint32_t pending = s->tx_pending[w];
+    for (i = 0; i < n && run; i++) {
+        unsigned q = (s->tx_next + i) % n;
+        unsigned budget = MIN(run, VMQNIC_TX_BUDGET);
 
-        while (pending) {
-            unsigned q = w * 32 + ctz32(pending);
-
-            pending &= pending - 1;
-            if (tx_queue_process(s, q, VMQNIC_TX_BUDGET)) {
-                s->tx_pending[w] &= ~BIT(q % 32);
-            } else {
-                more = true;
-            }
+        if (!(s->tx_pending[q / 32] & BIT(q % 32))) {
+            continue;
         }
+        if (tx_queue_process(s, q, &budget)) {
+            s->tx_pending[q / 32] &= ~BIT(q % 32);
+        }
+        run -= MIN(run, VMQNIC_TX_BUDGET) - budget;
+        if (!run) {
+            s->tx_next = (q + 1) % n;
+        }
+    }
+    for (w = 0; w < VMQNIC_QUEUE_WORDS; w++) {
+        more |= s->tx_pending[w] != 0;
     }
     s->irq_hold--;
     vmqnic_irq_flush(s);
@@ -1032,6 +1049,7 @@ void vmqnic_rings_reset(VmqnicState *s)
         rx_backlog_drop(s, q);
     }
     memset(s->tx_pending, 0, sizeof(s->tx_pending));
+    s->tx_next = 0;
     if (s->tx_pkt) {
         net_tx_pkt_reset(s->tx_pkt, net_tx_pkt_unmap_frag_pci,
                          PCI_DEVICE(s));

@@ -168,6 +168,7 @@ struct VmqnicState {
     bool reset_pending;
     /* Pools the internal switch delivered the current TX frame to */
     unsigned tx_copies;
+    unsigned tx_next;           /* the ring the next TX run starts with */
     bool unplugged;             /* by its own work: released from a BH */
     bool guard_was;             /* the re-entrancy guard before busy_enter */
     uint32_t rxq_icr[VMQNIC_QUEUE_WORDS];
