@@ -362,9 +362,9 @@ int vmqnic_reinit(struct vmqnic_adapter *ad)
 
 /*
  * While up, every VMQNIC_WATCHDOG_PERIOD: a queue pair whose RX ring the
- * driver could not refill (out of pages) holds no buffer, so no frame will
- * interrupt it again.  Fire its vector (VEC_ICS): the NAPI poll retries
- * the refill, as igb's watchdog does with EICS.
+ * driver could not refill (out of pages) holds too few buffers for a
+ * frame, so no frame may interrupt it again.  Fire its vector (VEC_ICS):
+ * the NAPI poll retries the refill, as igb's watchdog does with EICS.
  */
 static void vmqnic_watchdog(struct work_struct *work)
 {

@@ -256,18 +256,22 @@ static void vmqnic_rx_refill(struct vmqnic_qpair *qp, gfp_t gfp)
 }
 
 /*
- * The device holds no buffer of the pair's RX ring: every page allocation
- * of its refills failed.  No frame can arrive to interrupt the queue, so
- * its NAPI poll, the only place that refills, would not run again.  Read
+ * The device holds fewer buffers of the pair's RX ring than a frame of
+ * the MTU needs: page allocations of its refills failed.  Frames that do
+ * not fit are held back or dropped, none interrupts the queue, so its
+ * NAPI poll, the only place that refills, might not run again.  Read
  * outside NAPI: a stale answer costs one spurious interrupt or a retry.
  */
 bool vmqnic_rx_starved(struct vmqnic_qpair *qp)
 {
+	struct vmqnic_adapter *ad = qp->ad;
 	struct vmqnic_ring *ring = &qp->rx;
+	u32 posted = (READ_ONCE(ring->next_to_use) -
+		      READ_ONCE(ring->next_to_clean)) & (ring->count - 1);
 
 	return READ_ONCE(qp->active) &&
-	       ((READ_ONCE(ring->next_to_clean) - READ_ONCE(ring->next_to_use) -
-		 1) & (ring->count - 1)) == ring->count - 1;
+	       posted < DIV_ROUND_UP(READ_ONCE(ad->netdev->mtu) +
+				     VMQNIC_FRAME_OVERHEAD, ad->rx_buf_size);
 }
 
 static void vmqnic_rx_recycle(struct vmqnic_qpair *qp,
