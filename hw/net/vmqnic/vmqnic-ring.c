@@ -841,6 +841,10 @@ static void vmqnic_tx_bh(void *opaque)
         unsigned q = (s->tx_next + i) % n;
         unsigned budget = MIN(run, VMQNIC_TX_BUDGET);
 
+        if (!s->tx_pending[q / 32]) {
+            i += MIN(31 - q % 32, n - 1 - q);   /* to the next word */
+            continue;
+        }
         if (!(s->tx_pending[q / 32] & BIT(q % 32))) {
             continue;
         }
