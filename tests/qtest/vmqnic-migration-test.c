@@ -263,6 +263,12 @@ static void tx_post_rest(QVmqnicWire *n, uint64_t buf, uint32_t *tail)
     *tail = (*tail + 1) % RING;
 }
 
+/*
+ * The probes before each migration have the device map guest RAM while
+ * nothing logs dirty memory; the frames it writes during the migration
+ * must be logged all the same, or the destination lacks them (their
+ * descriptors read back without DD).
+ */
 static void test_under_traffic(void)
 {
     QVmqnicWire *n = vw_start("");

@@ -101,6 +101,7 @@ typedef struct VmqnicDmaWindow {
     MemoryRegionCache cache;
     hwaddr base;                /* bus address of the section's start */
     hwaddr len;                 /* 0: not mapped */
+    bool log_dirty;             /* writes update dirty memory (see map) */
 } VmqnicDmaWindow;
 
 /* RAM below and above 4 GiB, a RAM section of another device, a spare */
