@@ -714,9 +714,11 @@ static unsigned tx_cost(const VmqnicTxDesc *desc, unsigned n)
 /*
  * Process descriptors of TX queue @q, charging each frame's descriptors,
  * TSO segments and internal-switch copies to *@budget, until it or the
- * ring runs out; false when more wait
+ * ring runs out; false when more wait.  Sets *@wrote_back when a
+ * descriptor was written back.
  */
-static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned *budget)
+static bool tx_queue_run(VmqnicState *s, unsigned q, unsigned *budget,
+                         bool *wrote_back)
 {
     VmqnicRing *r = &s->queues[q].ring[VMQNIC_TX];
     VmqnicDescCache *c = s->tx_cache;
@@ -734,7 +736,6 @@ static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned *budget)
         uint32_t avail = ring_avail(r);
         uint32_t n = MIN(avail, VMQNIC_TX_MAX_DESC_PER_FRAME);
         const VmqnicTxDesc *desc;
-        bool wrote_back = false;
         unsigned code, eop;
         uint32_t want, got;
 
@@ -780,7 +781,7 @@ static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned *budget)
         if (desc[eop].cmd & VMQNIC_TXD_CMD_RS || code != VMQNIC_ERR_NONE) {
             uint8_t sta = VMQNIC_TXD_STA_DD;
 
-            wrote_back = true;
+            *wrote_back = true;
 
             if (code != VMQNIC_ERR_NONE) {
                 sta |= VMQNIC_TXD_STA_ERR |
@@ -795,11 +796,20 @@ static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned *budget)
         s->tx_copies = 0;
         ring_consume(r, c, eop + 1);
         r->regs[R_Q_HEAD] = (head + eop + 1) & (r->regs[R_Q_LEN] - 1);
-        if (wrote_back) {
-            queue_completed(s, q, VMQNIC_TX);
-        }
     }
     return true;
+}
+
+/* tx_queue_run, raising the queue's cause once, after its last write-back */
+static bool tx_queue_process(VmqnicState *s, unsigned q, unsigned *budget)
+{
+    bool wrote_back = false;
+    bool done = tx_queue_run(s, q, budget, &wrote_back);
+
+    if (wrote_back) {
+        queue_completed(s, q, VMQNIC_TX);
+    }
+    return done;
 }
 
 /*
