@@ -303,6 +303,87 @@ static void test_rx_csum(void)
     vw_stop(n);
 }
 
+/* CRC-32c (Castagnoli, reflected), bit by bit, for SCTP */
+static uint32_t crc32c_bits(const uint8_t *p, size_t len)
+{
+    uint32_t crc = 0xffffffff;
+    size_t i;
+    int b;
+
+    for (i = 0; i < len; i++) {
+        crc ^= p[i];
+        for (b = 0; b < 8; b++) {
+            crc = crc & 1 ? (crc >> 1) ^ 0x82f63b78 : crc >> 1;
+        }
+    }
+    return ~crc;
+}
+
+static uint16_t rx_csum_of(QVmqnicWire *n, const uint8_t *f, size_t len,
+                           unsigned *count)
+{
+    vw_send(n, f, len);
+    WAIT_FOR(n, vw_qstat(n, 0, VMQNIC_QSTAT_RX_PKTS) == *count + 1);
+    return vw_rx_wb(n, 0, (*count)++).status &
+           (VMQNIC_RXD_STA_L3CK | VMQNIC_RXD_STA_L4CK |
+            VMQNIC_RXD_STA_L3ERR | VMQNIC_RXD_STA_L4ERR);
+}
+
+/*
+ * SCTP's CRC-32c is checked; an SCTP header that the IP headers place
+ * past the frame's end (IPv4 header length, IPv6 extension header
+ * length) is not, and the frame is delivered like any other.
+ */
+static void test_rx_sctp(void)
+{
+    QVmqnicWire *n = start();
+    uint8_t f[64] = { 0 };
+    uint8_t *ip = f + 14, *sctp = f + 34;
+    unsigned count = 0;
+
+    vw_queue_setup(n, 0, 0, RING, 0);
+    vw_rx_post(n, 0, 0, RING - 1);
+
+    memcpy(f, dst_mac, 6);
+    memcpy(f + 6, src_mac, 6);
+    stw_be_p(f + 12, 0x0800);
+    ip[0] = 0x45;
+    stw_be_p(ip + 2, 20 + 28);
+    ip[8] = 64;
+    ip[9] = 132;
+    stl_be_p(ip + 12, 0x0a000001);
+    stl_be_p(ip + 16, 0x0a000002);
+    stw_be_p(ip + 10, ~fold(sum16(ip, 20, 0)));
+    stw_be_p(sctp, 5000);
+    stw_be_p(sctp + 2, 5001);
+    stl_be_p(sctp + 4, 0x12345678);
+    memset(sctp + 12, 0xa5, 16);
+    stl_le_p(sctp + 8, crc32c_bits(sctp, 28));
+    g_assert_cmphex(rx_csum_of(n, f, 62, &count), ==,
+                    VMQNIC_RXD_STA_L3CK | VMQNIC_RXD_STA_L4CK);
+    sctp[20] ^= 1;
+    g_assert_cmphex(rx_csum_of(n, f, 62, &count), ==,
+                    VMQNIC_RXD_STA_L3CK | VMQNIC_RXD_STA_L4CK |
+                    VMQNIC_RXD_STA_L4ERR);
+
+    /* IPv4 header length 60 bytes, in a 62-byte frame */
+    ip[0] = 0x4f;
+    g_assert_cmphex(rx_csum_of(n, f, 62, &count) & VMQNIC_RXD_STA_L4CK, ==,
+                    0);
+
+    /* IPv6 hop-by-hop header of 2 KiB, next header SCTP, 62 bytes */
+    memset(ip, 0, sizeof(f) - 14);
+    stw_be_p(f + 12, 0x86dd);
+    ip[0] = 0x60;
+    stw_be_p(ip + 4, 8);
+    ip[6] = 0;                  /* hop-by-hop */
+    ip[7] = 64;
+    ip[40] = 132;
+    ip[41] = 255;
+    g_assert_cmphex(rx_csum_of(n, f, 62, &count), ==, 0);
+    vw_stop(n);
+}
+
 /* The largest frame the device takes, both ways */
 static void test_jumbo(void)
 {
@@ -364,6 +445,7 @@ int main(int argc, char **argv)
     qtest_add_func("vmqnic/offload/vlan-insert", test_vlan_insert);
     qtest_add_func("vmqnic/offload/bad-requests", test_bad_requests);
     qtest_add_func("vmqnic/offload/rx-csum", test_rx_csum);
+    qtest_add_func("vmqnic/offload/rx-sctp", test_rx_sctp);
     qtest_add_func("vmqnic/offload/jumbo", test_jumbo);
 
     return g_test_run();

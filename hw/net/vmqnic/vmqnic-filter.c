@@ -269,14 +269,33 @@ static uint8_t frame_ptype(struct NetRxPkt *pkt, bool tagged)
     return ptype;
 }
 
-/* Receive checksum validation: checked, and bad, bits for L3 and L4 */
-static uint16_t rx_csum_status(struct NetRxPkt *pkt)
+/* The SCTP common header: ports, verification tag, CRC-32c */
+#define SCTP_HDR_LEN    12
+
+/*
+ * Receive checksum validation of the @size-byte frame: checked, and bad,
+ * bits for L3 and L4
+ */
+static uint16_t rx_csum_status(struct NetRxPkt *pkt, size_t size)
 {
     uint16_t status = 0;
-    bool valid;
+    bool ip4, ip6, valid;
+    EthL4HdrProto l4;
 
     if (net_rx_pkt_validate_l3_csum(pkt, &valid)) {
         status |= VMQNIC_RXD_STA_L3CK | (valid ? 0 : VMQNIC_RXD_STA_L3ERR);
+    }
+    /*
+     * net_rx_pkt takes a packet for SCTP from the IP protocol number
+     * alone, and reads the CRC wherever the IP headers say the SCTP header
+     * starts, past the frame's end if they lie (IPv4 header length, IPv6
+     * extension header lengths): such a packet is not checked.
+     */
+    net_rx_pkt_get_protocols(pkt, &ip4, &ip6, &l4);
+    if (l4 == ETH_L4_HDR_PROTO_SCTP &&
+        (net_rx_pkt_get_l4_hdr_offset(pkt) > size ||
+         size - net_rx_pkt_get_l4_hdr_offset(pkt) < SCTP_HDR_LEN)) {
+        return status;
     }
     if (net_rx_pkt_validate_l4_csum(pkt, &valid)) {
         status |= VMQNIC_RXD_STA_L4CK | (valid ? 0 : VMQNIC_RXD_STA_L4ERR);
@@ -425,7 +444,7 @@ uint64_t vmqnic_rx_classify(VmqnicState *s, const uint8_t *buf, size_t size,
 
     net_rx_pkt_attach_data(s->rx_pkt, buf, size, false);
     info.ptype = frame_ptype(s->rx_pkt, tagged);
-    info.status |= rx_csum_status(s->rx_pkt);
+    info.status |= rx_csum_status(s->rx_pkt, size);
 
     /* A reset a write-back caused ends the delivery (VmqnicState.busy) */
     while (pools && !s->reset_pending) {
