@@ -177,6 +177,17 @@ static void test_vlan_insert(void)
     vw_stop(n);
 }
 
+/* Put an 802.1ad tag (VID 100) and an 802.1Q tag (VID 200) into @f */
+static size_t qinq(uint8_t *f, size_t len)
+{
+    memmove(f + 20, f + 12, len - 12);
+    stw_be_p(f + 12, 0x88a8);
+    stw_be_p(f + 14, 100);
+    stw_be_p(f + 16, 0x8100);
+    stw_be_p(f + 18, 200);
+    return len + 8;
+}
+
 static void test_bad_requests(void)
 {
     QVmqnicWire *n = start();
@@ -231,12 +242,28 @@ static void test_bad_requests(void)
     len = build(f, true, 17, 4, 0);
     memset(f + len, 0, 4);
     g_assert_cmphex(tx(n, f, len + 4, VMQNIC_TXD_CMD_L4CS, 0, 0), ==, bad);
-    g_assert_cmpuint(vw_qstat(n, TXQ, VMQNIC_QSTAT_TX_ERRS), ==, 12);
+    /* the IPv4 header checksum alone of a padded frame */
+    len = build(f, false, 17, 1, 0);
+    memset(f + len, 0, 60 - len);
+    g_assert_cmphex(tx(n, f, 60, VMQNIC_TXD_CMD_IPCS, 0, 0), ==, bad);
+    /* the same checks behind two tags: padding, fragment */
+    len = qinq(f, build(f, false, 17, 4, 0));
+    memset(f + len, 0, 80 - len);
+    g_assert_cmphex(tx(n, f, 80, VMQNIC_TXD_CMD_L4CS, 0, 0), ==, bad);
+    len = qinq(f, build(f, false, 17, 100, 0));
+    stw_be_p(f + 22 + 6, 0x2000);               /* more fragments */
+    g_assert_cmphex(tx(n, f, len, VMQNIC_TXD_CMD_L4CS, 0, 0), ==, bad);
+    g_assert_cmpuint(vw_qstat(n, TXQ, VMQNIC_QSTAT_TX_ERRS), ==, 15);
 
     /* the queue still works, and a short frame without offloads goes */
     len = build(f, false, 17, 20, 0);
     g_assert_cmphex(tx(n, f, 30, 0, 0, 0), ==, VMQNIC_TXD_STA_DD);
     g_assert_cmpuint(vw_recv(n, got, sizeof(got)), ==, 30);
+    g_assert_cmphex(tx(n, f, len, VMQNIC_TXD_CMD_L4CS | VMQNIC_TXD_CMD_IPCS,
+                       0, 0), ==, VMQNIC_TXD_STA_DD);
+    g_assert_cmpuint(vw_recv(n, got, sizeof(got)), ==, len);
+    check_csums(got, len);
+    len = qinq(f, build(f, false, 17, 20, 0));
     g_assert_cmphex(tx(n, f, len, VMQNIC_TXD_CMD_L4CS | VMQNIC_TXD_CMD_IPCS,
                        0, 0), ==, VMQNIC_TXD_STA_DD);
     g_assert_cmpuint(vw_recv(n, got, sizeof(got)), ==, len);

@@ -478,11 +478,20 @@ static unsigned tx_offloads(VmqnicState *s, unsigned pool,
     size_t l3 = ETH_HLEN;
     uint16_t proto = hdr_len >= ETH_HLEN ? lduw_be_p(hdr + 12) : 0;
     struct virtio_net_hdr *vh = net_tx_pkt_get_vhdr(s->tx_pkt);
+    bool csum_only = !tso && (l4cs || (cmd & VMQNIC_TXD_CMD_IPCS));
     size_t grown;
 
-    if (proto == ETH_P_VLAN && hdr_len >= ETH_HLEN + 4) {
-        proto = lduw_be_p(hdr + 16);
+    /* The tags net_tx_pkt skips: 0x8100 or 0x88a8, or 0x88a8 then 0x8100 */
+    if ((proto == ETH_P_VLAN || proto == ETH_P_DVLAN) &&
+        hdr_len >= l3 + 4) {
+        bool outer_dvlan = proto == ETH_P_DVLAN;
+
+        proto = lduw_be_p(hdr + l3 + 2);
         l3 += 4;
+        if (outer_dvlan && proto == ETH_P_VLAN && hdr_len >= l3 + 4) {
+            proto = lduw_be_p(hdr + l3 + 2);
+            l3 += 4;
+        }
     }
     /* A port VLAN wins over the descriptor's tag */
     if (s->pools[pool].defvlan & R_POOL_DEFVLAN_INSERT_MASK) {
@@ -508,9 +517,11 @@ static unsigned tx_offloads(VmqnicState *s, unsigned pool,
     }
     /*
      * The checksum covers the frame from the L4 header to its end, so the
-     * IP datagram must end where the frame does: no padding after it
+     * IP datagram must end where the frame does: no padding after it.  The
+     * same for the IPv4 header checksum, which net_tx_pkt computes after
+     * setting the total length to the frame's.
      */
-    if (l4cs && !tso &&
+    if (csum_only &&
         ((proto == ETH_P_IP && hdr_len >= l3 + 4 &&
           l3 + lduw_be_p(hdr + l3 + 2) != total) ||
          (proto == ETH_P_IPV6 && hdr_len >= l3 + 6 &&
@@ -582,7 +593,7 @@ static unsigned tx_frame(VmqnicState *s, unsigned q, const VmqnicTxDesc *desc,
     PCIDevice *d = &s->parent_obj;
     unsigned pool = q >> FIELD_EX32(s->vmdq_ctrl, VMDQ_CTRL, QPP_LOG2);
     unsigned code = VMQNIC_ERR_NONE;
-    uint8_t hdr[ETH_HLEN + 4 + 20];     /* L2 and an IPv4 header */
+    uint8_t hdr[ETH_HLEN + 8 + 20];     /* L2, two tags, an IPv4 header */
     const uint8_t *l2 = hdr;
     size_t hdr_len = 0;
     bool plain = !(desc[0].cmd & VMQNIC_TXD_CMD_OFFLOADS) &&

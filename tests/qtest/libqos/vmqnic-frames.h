@@ -50,11 +50,15 @@ static inline Parsed parse(const uint8_t *f, size_t len)
     Parsed p = { .l3 = 14, .len = len };
     uint16_t type = lduw_be_p(f + 12);
 
-    if (type == 0x8100) {
+    if (type == 0x8100 || type == 0x88a8) {
         p.tagged = true;
         p.tci = lduw_be_p(f + 14);
         type = lduw_be_p(f + 16);
         p.l3 = 18;
+        if (lduw_be_p(f + 12) == 0x88a8 && type == 0x8100) {
+            type = lduw_be_p(f + 20);   /* the inner tag of QinQ */
+            p.l3 = 22;
+        }
     }
     p.v6 = type == 0x86dd;
     if (p.v6) {
