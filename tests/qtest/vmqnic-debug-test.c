@@ -753,6 +753,32 @@ static void test_rx_corrupt(void)
                     VMQNIC_RXD_STA_L3CK | VMQNIC_RXD_STA_L4CK);
     qtest_memread(n->qts, n->rx_buf[0] + VW_BUF_SIZE, got, len);
     g_assert_cmpmem(got, len, f, len);
+
+    /*
+     * UDP over IPv6 without a checksum (0), which the device does not
+     * check: the corruption hits the checksum field, so it is caught
+     */
+    memset(f + 12, 0, sizeof(f) - 12);
+    stw_be_p(f + 12, 0x86dd);
+    f[14] = 0x60;
+    stw_be_p(f + 18, 8 + 10);
+    f[20] = 17;
+    f[21] = 64;
+    stw_be_p(f + 54, 4000);
+    stw_be_p(f + 56, 4001);
+    stw_be_p(f + 58, 8 + 10);
+    memset(f + 62, 0x3c, 10);
+    len = 72;
+    vw_send(n, f, len);
+    WAIT_FOR(n, vw_rd(n, VMQNIC_RXQ_REG(0, A_Q_HEAD)) == 3);
+    g_assert_cmphex(vw_rx_wb(n, 0, 2).status & csum, ==, 0);
+    qtest_qmp_assert_success(n->qts,
+        "{'execute': 'x-vmqnic-inject-fault', 'arguments': {'id': 'nic0',"
+        " 'fault': 'rx-corrupt', 'rate': 1, 'seed': 7}}");
+    vw_send(n, f, len);
+    WAIT_FOR(n, vw_rd(n, VMQNIC_RXQ_REG(0, A_Q_HEAD)) == 4);
+    g_assert_cmphex(vw_rx_wb(n, 0, 3).status & csum, ==,
+                    VMQNIC_RXD_STA_L4CK | VMQNIC_RXD_STA_L4ERR);
     vw_stop(n);
 }
 

@@ -191,7 +191,8 @@ static void corrupt_range(const uint8_t *p, size_t size, size_t *start,
         no_csum = false;
     } else if (l4proto == IP_PROTO_UDP && l4 + 8 <= l3_end) {
         hdr = 8;
-        no_csum = proto == ETH_P_IP && !lduw_be_p(p + l4 + 6);
+        /* no checksum (0): flip its field, which then is one, and wrong */
+        no_csum = !lduw_be_p(p + l4 + 6);
     } else {
         return;
     }
