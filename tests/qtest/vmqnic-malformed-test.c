@@ -986,7 +986,10 @@ static void test_tso_flood(void)
  * copy is charged to the TX run, so a run of up to 256 frames (the
  * per-ring budget of descriptors) no longer copies 256 * 63 frames before
  * QEMU answers again: a run now copies 4 frames (one within the doorbell),
- * and the register read is answered after a few runs.
+ * and the register read is answered between two runs, a few runs later
+ * (how many depends on when this process gets the CPU back: on a loaded
+ * machine 36 runs were seen, so the bound is all frames, which one run
+ * sent before).
  */
 static void test_replication_flood(void)
 {
@@ -1021,7 +1024,7 @@ static void test_replication_flood(void)
     vw_wr(n, VMQNIC_TXQ_REG(0, A_Q_TAIL), frames);
     i = vw_dstat(n, VMQNIC_STAT_LOOPBACK);
     g_test_message("%u of %u frames switched when QEMU answered", i, frames);
-    g_assert_cmpuint(i, <, frames / 2);
+    g_assert_cmpuint(i, <, frames);
     for (p = 1; p < pools; p += 21) {
         WAIT_FOR(n, vw_qstat(n, p, VMQNIC_QSTAT_RX_PKTS) == frames);
     }
