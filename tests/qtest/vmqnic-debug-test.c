@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include "libqtest.h"
 #include "libqos/vmqnic-wire.h"
+#include "libqos/vmqnic-frames.h"
 #include "qobject/qdict.h"
 #include "qobject/qlist.h"
 #include "qobject/qnum.h"
@@ -758,17 +759,7 @@ static void test_rx_corrupt(void)
      * UDP over IPv6 without a checksum (0), which the device does not
      * check: the corruption hits the checksum field, so it is caught
      */
-    memset(f + 12, 0, sizeof(f) - 12);
-    stw_be_p(f + 12, 0x86dd);
-    f[14] = 0x60;
-    stw_be_p(f + 18, 8 + 10);
-    f[20] = 17;
-    f[21] = 64;
-    stw_be_p(f + 54, 4000);
-    stw_be_p(f + 56, 4001);
-    stw_be_p(f + 58, 8 + 10);
-    memset(f + 62, 0x3c, 10);
-    len = 72;
+    len = build(f, true, 17, 10, 0);
     vw_send(n, f, len);
     WAIT_FOR(n, vw_rd(n, VMQNIC_RXQ_REG(0, A_Q_HEAD)) == 3);
     g_assert_cmphex(vw_rx_wb(n, 0, 2).status & csum, ==, 0);
